@@ -1,0 +1,1 @@
+"""Helhetsbild: follow-up of a municipality's reception and integration of newcomers."""

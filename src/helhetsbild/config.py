@@ -1,0 +1,48 @@
+"""Configuration read from the environment, with defaults that make the demo work untouched.
+
+The three secrets default to key files generated in the data folder (mode 0600). That is meant
+for the demo and for development only; production sets them in the environment.
+"""
+
+import base64
+import os
+import secrets
+from pathlib import Path
+
+KEY_FILES = {
+    "HELHETSBILD_SECRET_KEY": "secret_key",
+    "HELHETSBILD_PSEUDONYM_KEY": "pseudonym_key",
+    "HELHETSBILD_ENCRYPTION_KEY": "encryption_key",
+}
+
+
+def data_dir() -> Path:
+    """The folder that holds the SQLite database, key files, kept import files and the analysis store."""
+    path = Path(os.environ.get("HELHETSBILD_DATA_DIR", "./data")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url() -> str:
+    return os.environ.get("HELHETSBILD_DATABASE_URL") or f"sqlite:///{data_dir() / 'helhetsbild.sqlite3'}"
+
+
+def key(env_var: str) -> str:
+    """A secret from the environment, or else from its key file, created on first use."""
+    value = os.environ.get(env_var)
+    if value:
+        return value
+    path = data_dir() / KEY_FILES[env_var]
+    if not path.exists():
+        fresh = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(fresh)
+    return path.read_text().strip()
+
+
+def flag(env_var: str, default: bool = False) -> bool:
+    value = os.environ.get(env_var)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "ja", "on"}

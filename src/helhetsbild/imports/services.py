@@ -1,0 +1,468 @@
+"""Importing one canonical file for one committee: all or nothing, or valid rows with the rest
+in quarantine; idempotent by the file's SHA-256; streamed in chunks inside one transaction."""
+
+import csv
+import datetime as dt
+import fcntl
+import json
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helhetsbild.imports import reader
+from helhetsbild.imports.formats import Kind, kind as kind_named
+from helhetsbild.accesslog import events
+from helhetsbild.accesslog.services import access_event_record
+from helhetsbild.imports.models import (
+    BatchState,
+    ImportBatch,
+    ImportIssue,
+    QuarantineRow,
+    QuarantineState,
+)
+from helhetsbild.imports.validation import CheckedRow, Problem, check_row, natural_key
+from helhetsbild.imports.writer import UpsertWriter, adapt
+from helhetsbild.organisation.models import Committee
+from helhetsbild.organisation.permissions import Action, committees_for
+from helhetsbild.register.identity import decrypt_text, encrypt_text
+from helhetsbild.register.services import LinkRefused, identities_resolve, identity_link
+
+CHUNK_ROWS = 5000
+IDENTITY_FIELDS = ("person", "predecessor")
+MAX_STORED_ISSUES = 10_000
+Progress = Callable[[int, int, int], None]  # rows so far, bytes read so far, file size
+
+
+@dataclass
+class ReportLine:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    committee: str
+    file_name: str
+    state: str
+    dry_run: bool
+    sha256: str = ""
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    issue_count: int = 0
+    issues: list[ReportLine] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    batch_id: int | None = None
+    duplicate_of: int | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.state in (BatchState.COMMITTED, BatchState.PARTIAL, BatchState.DUPLICATE)
+
+
+class _Undo(Exception):
+    """Rolls back the batch's transaction: a rejected file or a dry run."""
+
+
+def import_file(
+    *,
+    actor: AbstractBaseUser | None,
+    committee: Committee,
+    kind: str,
+    path: Path,
+    file_name: str,
+    dry_run: bool = False,
+    accept_valid: bool = False,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> ImportResult:
+    """Import `path` as `kind` for `committee`. `actor` None is the operator at the command line."""
+    if actor is not None and not committees_for(actor, Action.IMPORT_RUN).filter(pk=committee.pk).exists():
+        raise PermissionDenied
+    spec = kind_named(kind)
+    result = ImportResult(kind, committee.code, file_name, BatchState.REJECTED, dry_run)
+    if not committee.may_import(kind):
+        return _refuse(result, _("Nämnden %(code)s får inte importera %(kind)s.")
+                       % {"code": committee.code, "kind": spec.label})
+    try:
+        source = reader.inspect(path, file_name)
+    except reader.FileRejected as error:
+        return _refuse(result, str(error))
+    result.sha256, result.notes = source.sha256, list(source.notes)
+    earlier = _earlier_batch(committee, kind, source.sha256)
+    if earlier is not None:
+        return _duplicate(result, earlier, actor=actor, committee=committee)
+    if not dry_run:
+        reader.store_original(source)
+    run = _Run(spec, committee, source, today or timezone.localdate(), accept_valid, progress)
+    started = timezone.now()
+    with _import_lock():
+        try:
+            with transaction.atomic():
+                batch = _new_batch(committee, spec, source, actor, started)
+                run.execute(batch)
+                if dry_run or run.rejected:
+                    raise _Undo
+                _finish(batch, run, run.state)
+                _resolve_quarantine(batch, run)
+                result.batch_id = batch.pk
+        except reader.FileRejected as error:
+            run.add_file_problem(str(error))
+        except _Undo:
+            pass
+    return _result(result, run, actor=actor, committee=committee, source=source, started=started)
+
+
+class _Run:
+    """The state of one pass over a file: counts, the report so far, keys seen."""
+
+    def __init__(
+        self,
+        kind: Kind,
+        committee: Committee,
+        source: reader.SourceFile,
+        today: dt.date,
+        accept_valid: bool,
+        progress: Progress | None,
+    ) -> None:
+        self.kind, self.committee, self.source = kind, committee, source
+        self.today, self.accept_valid, self.progress = today, accept_valid, progress
+        self.rows = self.accepted = self.problem_rows = self.problem_count = 0
+        self.report: list[ReportLine] = []
+        self.seen: dict[int, int] = {}
+        self.delimiter = ""
+        self.fatal = False
+
+    @property
+    def rejected(self) -> bool:
+        """A broken file or header is always refused; bad rows only without `accept_valid`."""
+        return self.fatal or (self.problem_count > 0 and not self.accept_valid)
+
+    @property
+    def state(self) -> str:
+        if self.rejected:
+            return BatchState.REJECTED
+        return BatchState.PARTIAL if self.problem_rows else BatchState.COMMITTED
+
+    def execute(self, batch: ImportBatch) -> None:
+        stream = reader.open_rows(self.source, self.kind)
+        self.delimiter = stream.delimiter
+        headers = self._check_header(stream.header)
+        if self.problem_count:
+            self.fatal = True
+            raise _Undo
+        present = {self.kind.column(h).field for h in headers if h is not None}
+        data_fields = [c.field for c in self.kind.columns if c.field not in IDENTITY_FIELDS]
+        key_fields = [self.kind.column(h).field for h in self.kind.key]
+        writer = UpsertWriter(self.kind.model, key_fields, data_fields,
+                              [name for name in data_fields if name in present])
+        for chunk in _chunks(self._checked(stream, headers), CHUNK_ROWS):
+            self._write_chunk(chunk, batch, writer, data_fields)
+            if self.progress:
+                self.progress(self.rows, stream.position(), self.source.size)
+
+    def _check_header(self, header: list[str]) -> list[str | None]:
+        """Each file column's canonical header, None for blank trailing columns."""
+        known = {reader.normalise_header(h): h for h in self.kind.headers}
+        mapped: list[str | None] = []
+        for text in header:
+            name = reader.normalise_header(text)
+            if not name:
+                mapped.append(None)
+            elif name not in known:
+                self._problem(1, text, "", _("okänd kolumn; tillåtna kolumner är %(columns)s")
+                              % {"columns": ", ".join(self.kind.headers)})
+                mapped.append(None)
+            elif known[name] in mapped:
+                self._problem(1, text, "", _("kolumnen förekommer mer än en gång"))
+                mapped.append(None)
+            else:
+                mapped.append(known[name])
+        for required in self.kind.required_headers:
+            if required not in mapped:
+                self._problem(1, required, "", _("obligatorisk kolumn saknas"))
+        return mapped
+
+    def _checked(self, stream: reader.RowStream, headers: list[str | None]) -> Iterator[CheckedRow]:
+        width = len(headers)
+        for row_number, cells in stream.rows:
+            self.rows += 1
+            raw = {h: cell.strip() for h, cell in zip(headers, cells, strict=False) if h is not None}
+            if _misshapen(cells, width):
+                yield CheckedRow(row_number, raw, problems=[Problem("", "", _(
+                    "raden har %(found)s fält men rubrikraden har %(expected)s; "
+                    "kontrollera avgränsare och citattecken") % {"found": len(cells), "expected": width})])
+            else:
+                yield check_row(self.kind, row_number, raw, self.today)
+
+    def _write_chunk(
+        self, chunk: list[CheckedRow], batch: ImportBatch, writer: UpsertWriter, data_fields: list[str]
+    ) -> None:
+        identity = self.kind.identity_column.header
+        ok_rows = [row for row in chunk if row.ok]
+        ids = identities_resolve(
+            {row.values[identity] for row in ok_rows}, create=self.kind.name == "personer"
+        )
+        records = []
+        for row in ok_rows:
+            person_id = ids.get(row.values[identity].digits)
+            if person_id is None:
+                row.problems.append(Problem(identity, "", _(
+                    "personen finns inte i registret; importera personer först")))
+            elif self._is_duplicate(row) or not self._linked(row, person_id):
+                continue
+            else:
+                records.append(self._record(row, batch, person_id, data_fields))
+        writer.write(records)
+        self.accepted += len(records)
+        failed = [row for row in chunk if not row.ok]
+        for row in failed:
+            for problem in row.problems:
+                self._problem(row.row, problem.column, problem.value, problem.reason)
+        self.problem_rows += len(failed)
+        if self.accept_valid and failed:
+            _quarantine(batch, failed)
+
+    def _is_duplicate(self, row: CheckedRow) -> bool:
+        key = hash(natural_key(self.kind, row.values))
+        earlier = self.seen.get(key)
+        if earlier is None:
+            self.seen[key] = row.row
+            return False
+        row.problems.append(Problem(", ".join(self.kind.key), "", _(
+            "dubblett: samma %(key)s som rad %(row)s") % {"key": ", ".join(self.kind.key), "row": earlier}))
+        return True
+
+    def _linked(self, row: CheckedRow, person_id: int) -> bool:
+        predecessor = row.values.get("tidigare samordningsnummer")
+        if predecessor is None:
+            return True
+        try:
+            with transaction.atomic():
+                identity_link(predecessor=predecessor, successor_id=person_id)
+        except LinkRefused as error:
+            row.problems.append(Problem("tidigare samordningsnummer", predecessor.masked, str(error)))
+            return False
+        return True
+
+    def _record(
+        self, row: CheckedRow, batch: ImportBatch, person_id: int, data_fields: list[str]
+    ) -> tuple[Any, ...]:
+        by_field = {self.kind.column(h).field: v for h, v in row.values.items()}
+        values = [_stored(self.kind, name, by_field.get(name)) for name in data_fields]
+        return (self.committee.pk, batch.pk, person_id, *values)
+
+    def _problem(self, row: int, column: str, value: str, reason: str) -> None:
+        self.problem_count += 1
+        if len(self.report) < MAX_STORED_ISSUES:
+            self.report.append(ReportLine(row, column, value, reason))
+
+    def add_file_problem(self, reason: str) -> None:
+        self.fatal = True
+        self._problem(0, "", "", reason)
+
+
+def _misshapen(cells: list[str], width: int) -> bool:
+    """Fewer fields than the header, or more that are not just empty trailing cells."""
+    return len(cells) < width or any(cell.strip() for cell in cells[width:])
+
+
+def _stored(kind: Kind, field_name: str, value: Any) -> Any:
+    """A parsed value as its model field stores it; an empty optional cell as the field's blank."""
+    model_field = kind.model._meta.get_field(field_name)
+    if value is None:
+        return None if model_field.null else ""
+    if model_field.get_internal_type() == "BooleanField":
+        return value == "yes"
+    return adapt(value)
+
+
+def _chunks(rows: Iterator[CheckedRow], size: int) -> Iterator[list[CheckedRow]]:
+    chunk: list[CheckedRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _quarantine(batch: ImportBatch, rows: list[CheckedRow]) -> None:
+    QuarantineRow.objects.bulk_create(
+        QuarantineRow(
+            batch=batch,
+            row=row.row,
+            values_encrypted=encrypt_text(json.dumps(row.raw, ensure_ascii=False)),
+            reasons=[f"{p.column}: {p.reason}" if p.column else p.reason for p in row.problems],
+        )
+        for row in rows
+    )
+
+
+def _resolve_quarantine(batch: ImportBatch, run: _Run) -> None:
+    """Rows kept back earlier and now imported by this batch, corrected, leave the quarantine."""
+    open_rows = QuarantineRow.objects.filter(
+        batch__committee=batch.committee, batch__kind=batch.kind, state=QuarantineState.OPEN
+    ).exclude(batch=batch)
+    corrected = []
+    for row in open_rows.iterator():
+        raw = json.loads(decrypt_text(row.values_encrypted))
+        checked = check_row(run.kind, row.row, raw, run.today)
+        if checked.ok and hash(natural_key(run.kind, checked.values)) in run.seen:
+            row.state, row.corrected_by_batch = QuarantineState.CORRECTED, batch
+            corrected.append(row)
+    QuarantineRow.objects.bulk_update(corrected, ["state", "corrected_by_batch"])
+
+
+def quarantine_row_correct(
+    *, actor: AbstractBaseUser, row: QuarantineRow, values: dict[str, str]
+) -> ImportResult:
+    """Import one corrected row through the same pipeline as any file, as a batch of its own."""
+    committee, spec = row.batch.committee, kind_named(row.batch.kind)
+    folder = Path(settings.DATA_DIR) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", newline="", suffix=".csv", dir=folder, delete=False
+    ) as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(spec.headers)
+        writer.writerow([values.get(header, "") for header in spec.headers])
+    path = Path(handle.name)
+    try:
+        result = import_file(
+            actor=actor, committee=committee, kind=spec.name, path=path,
+            file_name=_("karantänrad %(row)s från omgång %(batch)s.csv")
+            % {"row": row.row, "batch": row.batch_id},
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    if result.state == BatchState.COMMITTED:
+        with transaction.atomic():
+            QuarantineRow.objects.filter(pk=row.pk).update(
+                state=QuarantineState.CORRECTED, corrected_by_batch_id=result.batch_id
+            )
+            access_event_record(
+                actor=actor, action=events.QUARANTINE_ROW_CORRECTED,
+                committee_code=committee.code, detail=f"omgång {row.batch_id} rad {row.row}",
+            )
+    return result
+
+
+def _earlier_batch(committee: Committee, kind: str, sha256: str) -> ImportBatch | None:
+    return (
+        ImportBatch.objects.filter(
+            committee=committee, kind=kind, sha256=sha256,
+            state__in=[BatchState.COMMITTED, BatchState.PARTIAL],
+        )
+        .order_by("started_at")
+        .first()
+    )
+
+
+def _new_batch(
+    committee: Committee, kind: Kind, source: reader.SourceFile,
+    actor: AbstractBaseUser | None, started: dt.datetime,
+) -> ImportBatch:
+    return ImportBatch.objects.create(
+        committee=committee, kind=kind.name, state=BatchState.COMMITTED,
+        file_name=source.name[:255], sha256=source.sha256, size_bytes=source.size,
+        encoding=source.encoding, created_by=actor, started_at=started, finished_at=started,
+    )
+
+
+def _finish(batch: ImportBatch, run: _Run, state: str) -> None:
+    batch.state = state
+    batch.delimiter = run.delimiter
+    batch.rows, batch.rejected = run.rows, run.problem_rows
+    batch.accepted = 0 if state == BatchState.REJECTED else run.accepted
+    batch.issue_count = run.problem_count
+    batch.finished_at = timezone.now()
+    batch.save()
+    _save_issues(batch, run.report)
+
+
+def _save_issues(batch: ImportBatch, report: list[ReportLine]) -> None:
+    ImportIssue.objects.bulk_create(
+        (ImportIssue(batch=batch, row=line.row, column=line.column[:100], value=line.value[:200],
+                     reason=line.reason[:500]) for line in report),
+        batch_size=1000,
+    )
+
+
+def _result(
+    result: ImportResult, run: _Run, *, actor: AbstractBaseUser | None, committee: Committee,
+    source: reader.SourceFile, started: dt.datetime,
+) -> ImportResult:
+    result.state, result.rows, result.rejected = run.state, run.rows, run.problem_rows
+    result.accepted = 0 if run.rejected else run.accepted
+    result.issue_count, result.issues = run.problem_count, run.report
+    if run.rejected and not result.dry_run:
+        result.batch_id = _record_rejection(committee, run.kind, source, actor, started, run)
+    return result
+
+
+def _record_rejection(
+    committee: Committee, kind: Kind, source: reader.SourceFile,
+    actor: AbstractBaseUser | None, started: dt.datetime, run: _Run,
+) -> int:
+    """A rejected file changes nothing in the register, but the attempt and its report are kept."""
+    with transaction.atomic():
+        batch = _new_batch(committee, kind, source, actor, started)
+        _finish(batch, run, BatchState.REJECTED)
+    return batch.pk
+
+
+def _refuse(result: ImportResult, reason: str) -> ImportResult:
+    """A file refused before any row is read: nothing to keep but the answer."""
+    result.issue_count = 1
+    result.issues = [ReportLine(0, "", "", reason)]
+    return result
+
+
+def _duplicate(
+    result: ImportResult, earlier: ImportBatch, *, actor: AbstractBaseUser | None,
+    committee: Committee,
+) -> ImportResult:
+    result.state, result.duplicate_of = BatchState.DUPLICATE, earlier.pk
+    result.notes.append(
+        _("Filen är redan importerad (omgång %(id)s, %(when)s); ingenting ändrades.")
+        % {"id": earlier.pk, "when": timezone.localtime(earlier.started_at).strftime("%Y-%m-%d %H:%M")}
+    )
+    if not result.dry_run:
+        now = timezone.now()
+        batch = ImportBatch.objects.create(
+            committee=committee, kind=result.kind, state=BatchState.DUPLICATE,
+            file_name=result.file_name[:255], sha256=result.sha256, size_bytes=earlier.size_bytes,
+            encoding=earlier.encoding, delimiter=earlier.delimiter, rows=earlier.rows,
+            duplicate_of=earlier, created_by=actor, started_at=now, finished_at=now,
+        )
+        result.batch_id = batch.pk
+    return result
+
+
+@contextmanager
+def _import_lock() -> Iterator[None]:
+    """SQLite has one writer: imports queue behind each other instead of failing on a lock."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with (Path(settings.DATA_DIR) / "import.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

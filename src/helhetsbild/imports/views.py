@@ -1,0 +1,165 @@
+"""Import pages: upload and report, history, quarantine. Thin: each calls one selector or service."""
+
+import csv
+import re
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from helhetsbild.accesslog import events
+from helhetsbild.accesslog.services import access_event_record
+from helhetsbild.imports import selectors
+from helhetsbild.imports.formats import kind as kind_named
+from helhetsbild.imports.forms import QuarantineCorrectionForm, UploadForm
+from helhetsbild.imports.models import BatchState
+from helhetsbild.imports.report import spreadsheet_safe, write_report_csv
+from helhetsbild.imports.services import (
+    ImportResult,
+    ReportLine,
+    import_file,
+    quarantine_row_correct,
+)
+from helhetsbild.organisation.permissions import Action, committees_for
+
+PAGE_SIZE = 100
+UNSAFE_FILE_NAME = re.compile(r"[^\w .,()-]")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    committees = committees_for(request.user, Action.IMPORT_RUN)
+    if not committees.exists():
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None, committees=committees)
+    if request.method == "POST" and form.is_valid():
+        result = _import_upload(request, form)
+        if result.batch_id and not result.dry_run:
+            return redirect("imports:batch", batch_id=result.batch_id)
+        return render(request, "imports/result.html", {"result": result})
+    return render(request, "imports/upload.html", {"form": form})
+
+
+def _import_upload(request: HttpRequest, form: UploadForm) -> ImportResult:
+    upload: UploadedFile = form.cleaned_data["file"]
+    folder = Path(settings.DATA_DIR) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    path = Path(handle.name)
+    try:
+        return import_file(
+            actor=request.user, committee=form.cleaned_data["committee"],
+            kind=form.cleaned_data["kind"], path=path, file_name=safe_file_name(upload.name or ""),
+            dry_run=form.cleaned_data["dry_run"], accept_valid=form.cleaned_data["accept_valid"],
+        )
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def safe_file_name(name: str) -> str:
+    """The last part of a client's file name, with nothing that could climb folders or inject."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return UNSAFE_FILE_NAME.sub("_", base).strip(" .")[:200] or "fil"
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    batches = selectors.batches_for_user(request.user)
+    if not committees_for(request.user, Action.IMPORT_VIEW).exists():
+        raise PermissionDenied
+    page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("sida"))
+    return render(request, "imports/history.html", {"page": page})
+
+
+@login_required
+def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = selectors.batch_for_user(request.user, batch_id)
+    page = Paginator(batch.issues.all(), PAGE_SIZE).get_page(request.GET.get("sida"))
+    quarantined = batch.quarantine.filter(state="open").count()
+    return render(request, "imports/batch.html", {
+        "batch": batch, "page": page, "quarantined": quarantined,
+        "kind_label": kind_named(batch.kind).label,
+    })
+
+
+@login_required
+def batch_report_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = selectors.batch_for_user(request.user, batch_id)
+    response = _csv_response(f"importrapport-{batch.pk}.csv")
+    lines = (ReportLine(i.row, i.column, i.value, i.reason) for i in batch.issues.all())
+    with transaction.atomic():
+        access_event_record(actor=request.user, action=events.IMPORT_REPORT_DOWNLOADED,
+                            committee_code=batch.committee.code, detail=f"omgång {batch.pk}")
+    write_report_csv(response, batch.file_name, lines)
+    return response
+
+
+@login_required
+def quarantine(request: HttpRequest) -> HttpResponse:
+    if not committees_for(request.user, Action.IMPORT_RUN).exists():
+        raise PermissionDenied
+    page = Paginator(selectors.quarantine_for_user(request.user), PAGE_SIZE).get_page(
+        request.GET.get("sida")
+    )
+    return render(request, "imports/quarantine.html", {"page": page})
+
+
+@login_required
+def quarantine_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """The batch's open quarantine rows in the canonical format, to correct and import again."""
+    batch = selectors.batch_for_user(request.user, batch_id)
+    rows = selectors.quarantine_for_user(request.user).filter(batch=batch)
+    headers = kind_named(batch.kind).headers
+    response = _csv_response(f"karantan-{batch.kind}-{batch.pk}.csv")
+    with transaction.atomic():
+        access_event_record(actor=request.user, action=events.QUARANTINE_DOWNLOADED,
+                            committee_code=batch.committee.code, detail=f"omgång {batch.pk}")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(headers)
+    for row in rows:
+        values = selectors.quarantine_values(row)
+        writer.writerow([spreadsheet_safe(values.get(header, "")) for header in headers])
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quarantine_row(request: HttpRequest, row_id: int) -> HttpResponse:
+    row = selectors.quarantine_row_for_user(request.user, row_id)
+    headers = kind_named(row.batch.kind).headers
+    initial = selectors.quarantine_values(row)
+    form = QuarantineCorrectionForm(request.POST or None, initial=initial, headers=headers)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = quarantine_row_correct(actor=request.user, row=row, values=form.cleaned_data)
+        if result.state == BatchState.COMMITTED:
+            messages.success(request, _("Raden är rättad och importerad."))
+            return redirect("imports:quarantine")
+    else:
+        with transaction.atomic():
+            access_event_record(actor=request.user, action=events.QUARANTINE_VIEWED,
+                                committee_code=row.batch.committee.code,
+                                detail=f"omgång {row.batch_id} rad {row.row}")
+    return render(request, "imports/quarantine_row.html",
+                  {"row": row, "form": form, "result": result})
+
+
+def _csv_response(file_name: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    response.write("\ufeff")
+    return response
+

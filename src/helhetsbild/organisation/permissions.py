@@ -1,0 +1,56 @@
+"""The one permission policy: which role may do which action, and for which committees.
+
+Selectors and services ask `committees_for(user, action)`; nothing else looks at roles. A role
+that holds an action without a committee binding holds it for every committee.
+"""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from helhetsbild.organisation.models import Committee, Membership, Role
+
+
+class Action(StrEnum):
+    IMPORT_RUN = "import.run"
+    IMPORT_VIEW = "import.view"
+    REGISTER_VIEW = "register.view"
+    PERSON_VIEW_IDENTIFIED = "person.view_identified"
+
+
+POLICY: dict[str, frozenset[Action]] = {
+    Role.CASEWORKER: frozenset(
+        {Action.IMPORT_RUN, Action.IMPORT_VIEW, Action.REGISTER_VIEW, Action.PERSON_VIEW_IDENTIFIED}
+    ),
+    Role.ANALYST: frozenset(),
+    Role.CONTROLLER: frozenset(),
+    Role.READER: frozenset(),
+    Role.ADMIN: frozenset({Action.IMPORT_VIEW}),
+}
+
+# Roles whose actions reach only the committee of their membership.
+COMMITTEE_BOUND_ROLES = frozenset({Role.CASEWORKER})
+
+
+def committees_for(user: AbstractBaseUser | AnonymousUser, action: Action) -> QuerySet[Committee]:
+    """The committees on whose records `user` may perform `action` (possibly none)."""
+    if not user.is_authenticated or not user.is_active:
+        return Committee.objects.none()
+    memberships = Membership.objects.filter(user=user, committee__active=True) | Membership.objects.filter(
+        user=user, committee__isnull=True
+    )
+    roles = [m for m in memberships if action in POLICY.get(m.role, frozenset())]
+    if any(m.role not in COMMITTEE_BOUND_ROLES for m in roles):
+        return Committee.objects.filter(active=True)
+    return Committee.objects.filter(active=True, pk__in=[m.committee_id for m in roles])
+
+
+def can(user: AbstractBaseUser | AnonymousUser, action: Action) -> bool:
+    return committees_for(user, action).exists()
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("role", flat=True))

@@ -1,0 +1,17 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from helhetsbild.organisation.permissions import Action, committees_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The committees whose import and register pages the user may open, for the menu."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "nav_import_committees": list(committees_for(user, Action.IMPORT_RUN)),
+        "nav_register_committees": list(committees_for(user, Action.REGISTER_VIEW)),
+        "nav_can_view_imports": committees_for(user, Action.IMPORT_VIEW).exists(),
+    }
