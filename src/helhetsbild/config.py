@@ -34,11 +34,23 @@ def key(env_var: str) -> str:
         return value
     path = data_dir() / KEY_FILES[env_var]
     if not path.exists():
-        fresh = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(fresh)
+        _write_new_key(path)
     return path.read_text().strip()
+
+
+def _write_new_key(path: Path) -> None:
+    """Write whole, then link into place: two processes starting at once end up with one key."""
+    fresh = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(fresh)
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        pass
+    finally:
+        partial.unlink()
 
 
 def flag(env_var: str, default: bool = False) -> bool:

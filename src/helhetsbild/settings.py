@@ -74,6 +74,8 @@ TEMPLATES = [
 
 DATABASES = {"default": dj_database_url.parse(config.database_url(), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory, so that a test can run the command line against the same database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
     # Imports run in one long write transaction; readers must wait for it, not fail at once.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 60,
@@ -104,6 +106,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -314,7 +314,8 @@ def _quarantine(batch: ImportBatch, rows: list[CheckedRow]) -> None:
 
 
 def _resolve_quarantine(batch: ImportBatch, run: _Run) -> None:
-    """Rows kept back earlier and now imported by this batch, corrected, leave the quarantine."""
+    """Rows kept back earlier whose natural key this batch has now imported leave the quarantine:
+    the corrected export has replaced them."""
     open_rows = QuarantineRow.objects.filter(
         batch__committee=batch.committee, batch__kind=batch.kind, state=QuarantineState.OPEN
     ).exclude(batch=batch)
@@ -322,7 +323,8 @@ def _resolve_quarantine(batch: ImportBatch, run: _Run) -> None:
     for row in open_rows.iterator():
         raw = json.loads(decrypt_text(row.values_encrypted))
         checked = check_row(run.kind, row.row, raw, run.today)
-        if checked.ok and hash(natural_key(run.kind, checked.values)) in run.seen:
+        broken = {problem.column for problem in checked.problems}
+        if not broken & set(run.kind.key) and hash(natural_key(run.kind, checked.values)) in run.seen:
             row.state, row.corrected_by_batch = QuarantineState.CORRECTED, batch
             corrected.append(row)
     QuarantineRow.objects.bulk_update(corrected, ["state", "corrected_by_batch"])

@@ -60,8 +60,8 @@ HEADERS = {
 # Relative number of newly settled households by year: the national shape of kommunmottagna,
 # with the 2016 peak (approximate; see the docs). Later years keep the last weight.
 COHORT_WEIGHTS = {
-    2010: 16, 2011: 17, 2012: 21, 2013: 30, 2014: 42, 2015: 55, 2016: 100, 2017: 58,
-    2018: 38, 2019: 26, 2020: 16, 2021: 13, 2022: 11, 2023: 10, 2024: 9, 2025: 8,
+    2010: 16, 2011: 17, 2012: 21, 2013: 30, 2014: 42, 2015: 55, 2016: 100, 2017: 45,
+    2018: 32, 2019: 24, 2020: 16, 2021: 13, 2022: 11, 2023: 10, 2024: 9, 2025: 8,
 }  # fmt: skip
 LATER_COHORT_WEIGHT = 8
 
@@ -75,7 +75,7 @@ HOUSEHOLD_TYPES = (
     "unaccompanied",
     "upper_secondary_law",
 )
-BASE_HOUSEHOLD_MIX = (30, 5, 30, 9, 12, 3, 0)
+BASE_HOUSEHOLD_MIX = (32, 6, 28, 9, 12, 3, 0)
 HOUSEHOLD_MIX_BY_YEAR = {
     2015: (34, 4, 26, 8, 17, 14, 0),
     2016: (34, 4, 26, 8, 18, 16, 0),
@@ -92,7 +92,7 @@ ASSIGNED_SHARE_AFTER_PEAK = 0.55
 AGE_BANDS = ((18, 25), (25, 35), (35, 45), (45, 55), (55, 65), (65, 75))
 SINGLE_AGE_WEIGHTS = (30, 40, 17, 8, 4, 1)
 PARENT_AGE_WEIGHTS = (8, 42, 34, 12, 4, 0)
-CHILD_COUNT_WEIGHTS = (30, 30, 20, 12, 8)  # 1..5 children
+CHILD_COUNT_WEIGHTS = (36, 32, 17, 9, 6)  # 1..5 children
 
 EDUCATION_LEVELS = ("pre_upper_secondary", "upper_secondary", "post_secondary", "unknown")
 EDUCATION_WEIGHTS = {"K": (44, 24, 20, 12), "M": (38, 28, 22, 12)}
@@ -114,16 +114,20 @@ EMPLOYMENT_TARGET = {
     "K": ((0, 0.0), (1, 0.04), (2, 0.09), (3, 0.15), (4, 0.20), (5, 0.26), (6, 0.31), (8, 0.42),
           (10, 0.48), (12, 0.53), (15, 0.60), (20, 0.68), (30, 0.70)),
 }  # fmt: skip
-# Share of the time a person is in work once they have found their first job (spells and gaps);
-# the entry curve is the target divided by it. Tuned by measurement, see the tests.
-EMPLOYED_AFTER_ENTRY = 0.84
+# Once attached to the labour market a person alternates between jobs and gaps, started in the
+# steady state, so that the share in work is exactly the attached share times EMPLOYED_SHARE at
+# every duration; the attachment curve is the target divided by it.
+EMPLOYED_SHARE = 0.88
+JOB_DAYS = 1000  # mean length of a job
+GAP_DAYS = JOB_DAYS * (1 - EMPLOYED_SHARE) / EMPLOYED_SHARE
 
 SFI_COURSES = "ABCD"
 SFI_COURSE_DAYS = {"1": (150, 300), "2": (100, 220), "3": (70, 150)}
-SFI_DROPOUT = {"1": 0.22, "2": 0.16, "3": 0.10}
+SFI_DROPOUT = {"1": 0.25, "2": 0.19, "3": 0.12}
 SFI_GRADES = {"1": (4, 8, 18, 24, 46), "2": (8, 12, 24, 24, 32), "3": (16, 20, 26, 20, 18)}
 
-CHILD_NORM = ((4, 2120), (11, 2900), (15, 3500), (18, 3910))  # riksnorm 2019 by age, kr/month
+# Riksnorm 2019 for a child by age (upper limits), kr per month; the last band catches rounding.
+CHILD_NORM = ((4, 2120), (11, 2900), (15, 3500), (math.inf, 3910))
 
 
 class CapacityError(ValueError):
@@ -311,8 +315,10 @@ class Household:
     ident: str
     form: str
     moved_out: int | None
-    children: int
+    quota: bool  # kvotflyktingar: permanent permits even under the temporary law
     members: list[Person] = field(default_factory=list)
+    decisions: dict[int, int] = field(default_factory=dict)  # arrival day -> permit decision day
+    assistance: list[tuple[str, ...]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -336,7 +342,7 @@ class World:
         self.coordination = NumberSeries(self.calendar)
         self.vocabulary = Vocabulary()
         self.years, self.year_weights = self._cohorts(as_of)
-        self.entry_curve = {sex: _monthly_curve(knots) for sex, knots in EMPLOYMENT_TARGET.items()}
+        self.work_curve = {sex: _monthly_curve(knots) for sex, knots in EMPLOYMENT_TARGET.items()}
 
     @staticmethod
     def _cohorts(as_of: date) -> tuple[list[int], list[float]]:
@@ -459,7 +465,7 @@ class CanonicalFiles:
             settlements.append((
                 number,
                 calendar.text(person.settled),
-                words.form[household.form if person.ground != "relative" else "self_settled"],
+                words.form[person.form],
                 household.ident,
                 moved_text,
             ))  # fmt: skip
@@ -470,7 +476,7 @@ class CanonicalFiles:
         self._rows("mottagande.csv", settlements)
         self._rows("insatser.csv", episodes)
         self._rows("sfi.csv", courses)
-        self._rows("forsorjningsstod.csv", list(assistance_rows(world, household)))
+        self._rows("forsorjningsstod.csv", household.assistance)
 
 
 def _episode_rows(
@@ -522,15 +528,18 @@ def make_household(rng: random.Random, world: World, ident: str, room: int) -> H
     form = _settlement_form(rng, kind, year)
     moved_out = _moving_out(rng, world, settled, form)
     plans = _plan_members(rng, kind, settled)
-    household = Household(ident, form, moved_out, children=0)
+    quota = form == "assigned" and kind != "unaccompanied" and rng.random() < 0.1
+    household = Household(ident, form, moved_out, quota)
     for plan in plans[:room]:
         arrival = settled + plan.delay
         if arrival > world.calendar.last or (moved_out is not None and arrival >= moved_out):
             continue
         household.members.append(_make_person(rng, world, plan, arrival, form))
-    household.children = sum(1 for person in household.members if person.education == "")
+        if arrival not in household.decisions:
+            household.decisions[arrival] = arrival - _decision_lag(rng, plan, form, quota)
     for person in household.members:
         _make_journey(rng, world, household, person)
+    household.assistance = list(assistance_rows(rng, world, household))
     return household
 
 
@@ -590,7 +599,7 @@ def _plan_members(rng: random.Random, kind: str, settled: int) -> list[Plan]:
 
 def _single_men_share(settled: int) -> float:
     """More men among those who came alone in the 2015-2016 peak."""
-    return 0.78 if date.fromordinal(settled).year in (2015, 2016) else 0.62
+    return 0.84 if date.fromordinal(settled).year in (2015, 2016) else 0.62
 
 
 def _unaccompanied_plan(rng: random.Random) -> Plan:
@@ -633,6 +642,18 @@ def _reunification(rng: random.Random, anchor: Plan, partner: Plan) -> list[Plan
     return [anchor, partner, *children]
 
 
+def _decision_lag(rng: random.Random, plan: Plan, form: str, quota: bool) -> int:
+    """Days from the permit decision to folkbokföring: long for those who wait in Migrationsverket's
+    housing for an assignment or are selected abroad, short for those who find a home themselves."""
+    if plan.ground == "relative":
+        return rng.randint(20, 120)
+    if quota:
+        return rng.randint(60, 300)
+    if form == "assigned" and not plan.unaccompanied:
+        return rng.randint(30, 200)
+    return rng.randint(5, 60)
+
+
 def _make_person(rng: random.Random, world: World, plan: Plan, arrival: int, form: str) -> Person:
     preferred = arrival - int(plan.age * YEAR)
     birth, serial = world.numbers.take(plan.sex, preferred, arrival)
@@ -647,7 +668,7 @@ def _make_person(rng: random.Random, world: World, plan: Plan, arrival: int, for
         sex=plan.sex,
         birth=birth,
         settled=arrival,
-        form=form,
+        form="self_settled" if plan.ground == "relative" else form,
         ground=plan.ground,
         education=education,
         unaccompanied=plan.unaccompanied,
@@ -672,6 +693,7 @@ def _make_journey(rng: random.Random, world: World, household: Household, person
     age = (person.settled - person.birth) / YEAR
     earliest_work = max(person.adult_from, _youth(rng, person, age))
     person.work = _work(rng, world, person, age, earliest_work)
+    _work_episodes(rng, person)
     work_start = person.work[0][0] if person.work else OPEN_END
     ready = person.settled
     if person.ground != "upper_secondary_law" and not person.unaccompanied and age >= 18:
@@ -680,7 +702,7 @@ def _make_journey(rng: random.Random, world: World, household: Household, person
         ready = _studies(rng, person, age, ready, work_start)
         _labour_measures(rng, person, ready, work_start)
     _housing(rng, household, person)
-    person.permits = _permits(rng, person)
+    person.permits = _permits(rng, household, person)
 
 
 def _youth(rng: random.Random, person: Person, age: float) -> int:
@@ -719,24 +741,25 @@ def _placements(rng: random.Random, person: Person) -> None:
 def _work(
     rng: random.Random, world: World, person: Person, age: float, earliest: int
 ) -> list[tuple[int, int]]:
-    """Work spells from a first job drawn from the calibrated curve, with gaps, until 65."""
+    """Jobs and gaps from the day the person becomes attached to the labour market, a day drawn
+    from the calibrated curve, until 65."""
     factor = EDUCATION_WORK_FACTOR[person.education] * _age_work_factor(age)
-    level = rng.random() * EMPLOYED_AFTER_ENTRY / factor
-    curve = world.entry_curve[person.sex]
+    level = rng.random() * EMPLOYED_SHARE / factor
+    curve = world.work_curve[person.sex]
     month = bisect_left(curve, level)
     if month == len(curve):
         return []
-    start = max(person.settled + int((month - rng.random()) * MONTH), earliest, person.settled)
+    day = max(person.settled + int((month - rng.random()) * MONTH), earliest, person.settled)
     retire = add_years(person.birth, 65)
     horizon = min(world.calendar.last, retire)
+    working = rng.random() < EMPLOYED_SHARE
     spells = []
-    first = True
-    while start <= horizon:
-        length = 90 + rng.expovariate(1 / 330) if first else 180 + rng.expovariate(1 / 1300)
-        end = min(start + int(length), retire)
-        spells.append((start, end))
-        start = end + 30 + int(rng.expovariate(1 / 100))
-        first = False
+    while day <= horizon:
+        length = int(rng.expovariate(1 / (JOB_DAYS if working else GAP_DAYS)))
+        if working:
+            spells.append((day, min(day + length, retire)))
+        day += length + 1
+        working = not working
     return spells
 
 
@@ -753,7 +776,6 @@ def _adult_introduction(
     rng: random.Random, household: Household, person: Person, age: float, work_start: int
 ) -> int:
     """Establishment programme, civic orientation and sfi; returns when the person is through."""
-    _work_episodes(rng, person)
     _civic_orientation(rng, person, age)
     _sfi(rng, person)
     programme_end = _programme(rng, household, person, age, work_start)
@@ -918,19 +940,15 @@ def _housing(rng: random.Random, household: Household, person: Person) -> None:
         person.episodes.append(Episode("firsthand_lease", end + 1, OPEN_END))
 
 
-def _permits(rng: random.Random, person: Person) -> list[tuple[int, str, str]]:
-    """The first decision before settlement and, for temporary permits, the later ones."""
+def _permits(
+    rng: random.Random, household: Household, person: Person
+) -> list[tuple[int, str, str]]:
+    """The first decision, shared by those who arrive together (a baby born later gets its own),
+    and, for temporary permits, the later ones."""
+    decided = max(household.decisions[person.settled], person.birth)
     if person.ground == "upper_secondary_law":
-        return _upper_secondary_permits(rng, person)
-    if person.ground == "relative":
-        decided = person.settled - rng.randint(20, 120)
-    elif person.form == "assigned" and not person.unaccompanied:
-        decided = person.settled - rng.randint(30, 200)
-    else:
-        decided = person.settled - rng.randint(5, 60)
-    decided = max(decided, person.birth)
-    quota = person.form == "assigned" and rng.random() < 0.1
-    if decided < TEMPORARY_LAW or quota:
+        return _upper_secondary_permits(rng, person, decided)
+    if decided < TEMPORARY_LAW or household.quota:
         return [(decided, "permanent" if rng.random() < 0.95 else "temporary", person.ground)]
     return _temporary_permits(rng, person, decided)
 
@@ -952,11 +970,12 @@ def _temporary_permits(
     return permits
 
 
-def _upper_secondary_permits(rng: random.Random, person: Person) -> list[tuple[int, str, str]]:
+def _upper_secondary_permits(
+    rng: random.Random, person: Person, decided: int
+) -> list[tuple[int, str, str]]:
     """A 13-month permit for studies, a new one after the studies, permanent after work."""
     ground = "upper_secondary_law"
-    first = max(person.birth, person.settled - rng.randint(5, 60))
-    permits = [(first, "temporary", ground)]
+    permits = [(decided, "temporary", ground)]
     studies_end = max(episode.end for episode in person.episodes if episode.kind == "studies")
     permits.append((studies_end + rng.randint(30, 180), "temporary", ground))
     if person.work and rng.random() < 0.7:
@@ -968,16 +987,15 @@ def _upper_secondary_permits(rng: random.Random, person: Person) -> list[tuple[i
 # --- social assistance ------------------------------------------------------------------------
 
 
-def assistance_rows(world: World, household: Household) -> Iterator[tuple[str, ...]]:
+def assistance_rows(
+    rng: random.Random, world: World, household: Household
+) -> Iterator[tuple[str, ...]]:
     """One row per month the household received försörjningsstöd, paid to an adult of it.
 
     A household moves between receiving and not receiving month by month: more often in the
     first months, less while someone works or is in the programme, less as the years pass, and
     some households much more than others (long-term dependence).
     """
-    if not any(person.adult_from <= world.calendar.last for person in household.members):
-        return
-    rng = random.Random(household.ident)
     calendar = world.calendar
     first = Calendar.month_of(household.members[0].settled)
     last = min(calendar.last_month, first + 120)
@@ -1042,10 +1060,10 @@ def _assistance_share(situation: str, months_since: int) -> float:
     if situation == "work":
         return 0.03
     if situation == "waiting":
-        return 0.5
+        return 0.45
     if situation == "programme":
-        return 0.14
-    return 0.45 * math.exp(-months_since / 60)
+        return 0.12
+    return 0.36 * math.exp(-months_since / 60)
 
 
 def _amount(
@@ -1055,7 +1073,7 @@ def _amount(
     norm = 3090 if adults == 1 else 5570 + 2785 * (adults - 2)
     norm += sum(next(kr for limit, kr in CHILD_NORM if age < limit) for age in children)
     size = adults + len(children)
-    norm += min(2220, 990 + 205 * (size - 1)) + min(12000, 4200 + 1100 * (size - 1))
+    norm += min(2220, 990 + 205 * (size - 1)) + min(13000, 4800 + 1200 * (size - 1))
     need = norm * (1 + 0.025 * (month // 12 - 2019))
     covered = {"work": (0.05, 0.35), "programme": (0.1, 0.4), "waiting": (0.8, 1.0)}
     low, high = covered.get(situation, (0.75, 1.0))
