@@ -2,7 +2,7 @@
 
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from django.apps import apps
@@ -29,7 +29,7 @@ class Kind:
     columns: tuple[Column, ...]
     ordered: tuple[tuple[str, str], ...]
 
-    @property
+    @cached_property
     def model(self) -> type[models.Model]:
         return apps.get_model(self.model_label)
 
@@ -42,9 +42,13 @@ class Kind:
         return [column.header for column in self.columns if column.required]
 
     def column(self, header: str) -> Column:
-        return next(column for column in self.columns if column.header == header)
+        return self._by_header[header]
 
-    @property
+    @cached_property
+    def _by_header(self) -> dict[str, Column]:
+        return {column.header: column for column in self.columns}
+
+    @cached_property
     def identity_column(self) -> Column:
         """The column naming the person the record is about."""
         return next(column for column in self.columns if column.field == "person")

@@ -31,7 +31,7 @@ from helhetsbild.imports.models import (
     QuarantineState,
 )
 from helhetsbild.imports.validation import CheckedRow, Problem, check_row, natural_key
-from helhetsbild.imports.writer import UpsertWriter, adapt
+from helhetsbild.imports.writer import UpsertWriter, converter
 from helhetsbild.organisation.models import Committee
 from helhetsbild.organisation.permissions import Action, committees_for
 from helhetsbild.register.identity import decrypt_text, encrypt_text
@@ -165,12 +165,14 @@ class _Run:
             self.fatal = True
             raise _Undo
         present = {self.kind.column(h).field for h in headers if h is not None}
-        data_fields = [c.field for c in self.kind.columns if c.field not in IDENTITY_FIELDS]
+        data_columns = [c for c in self.kind.columns if c.field not in IDENTITY_FIELDS]
         key_fields = [self.kind.column(h).field for h in self.kind.key]
-        writer = UpsertWriter(self.kind.model, key_fields, data_fields,
-                              [name for name in data_fields if name in present])
+        writer = UpsertWriter(self.kind.model, key_fields, [c.field for c in data_columns],
+                              [c.field for c in data_columns if c.field in present])
+        meta = self.kind.model._meta
+        self.converters = [(c.header, converter(meta.get_field(c.field))) for c in data_columns]
         for chunk in _chunks(self._checked(stream, headers), CHUNK_ROWS):
-            self._write_chunk(chunk, batch, writer, data_fields)
+            self._write_chunk(chunk, batch, writer)
             if self.progress:
                 self.progress(self.rows, stream.position(), self.source.size)
 
@@ -208,9 +210,7 @@ class _Run:
             else:
                 yield check_row(self.kind, row_number, raw, self.today)
 
-    def _write_chunk(
-        self, chunk: list[CheckedRow], batch: ImportBatch, writer: UpsertWriter, data_fields: list[str]
-    ) -> None:
+    def _write_chunk(self, chunk: list[CheckedRow], batch: ImportBatch, writer: UpsertWriter) -> None:
         identity = self.kind.identity_column.header
         ok_rows = [row for row in chunk if row.ok]
         ids = identities_resolve(
@@ -225,7 +225,7 @@ class _Run:
             elif self._is_duplicate(row) or not self._linked(row, person_id):
                 continue
             else:
-                records.append(self._record(row, batch, person_id, data_fields))
+                records.append(self._record(row, batch.pk, person_id))
         writer.write(records)
         self.accepted += len(records)
         failed = [row for row in chunk if not row.ok]
@@ -258,12 +258,10 @@ class _Run:
             return False
         return True
 
-    def _record(
-        self, row: CheckedRow, batch: ImportBatch, person_id: int, data_fields: list[str]
-    ) -> tuple[Any, ...]:
-        by_field = {self.kind.column(h).field: v for h, v in row.values.items()}
-        values = [_stored(self.kind, name, by_field.get(name)) for name in data_fields]
-        return (self.committee.pk, batch.pk, person_id, *values)
+    def _record(self, row: CheckedRow, batch_id: int, person_id: int) -> tuple[Any, ...]:
+        values = row.values
+        return (self.committee.pk, batch_id, person_id,
+                *(convert(values.get(header)) for header, convert in self.converters))
 
     def _problem(self, row: int, column: str, value: str, reason: str) -> None:
         self.problem_count += 1
@@ -278,16 +276,6 @@ class _Run:
 def _misshapen(cells: list[str], width: int) -> bool:
     """Fewer fields than the header, or more that are not just empty trailing cells."""
     return len(cells) < width or any(cell.strip() for cell in cells[width:])
-
-
-def _stored(kind: Kind, field_name: str, value: Any) -> Any:
-    """A parsed value as its model field stores it; an empty optional cell as the field's blank."""
-    model_field = kind.model._meta.get_field(field_name)
-    if value is None:
-        return None if model_field.null else ""
-    if model_field.get_internal_type() == "BooleanField":
-        return value == "yes"
-    return adapt(value)
 
 
 def _chunks(rows: Iterator[CheckedRow], size: int) -> Iterator[list[CheckedRow]]:

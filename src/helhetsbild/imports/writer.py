@@ -1,12 +1,11 @@
 """Writing checked rows as one upsert per chunk: insert new records, update changed ones by their
 natural key, and leave unchanged records untouched (their batch and timestamp too)."""
 
-import datetime as dt
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 
 
@@ -50,10 +49,18 @@ class UpsertWriter:
             cursor.executemany(self.sql, [(*row, now, now) for row in rows])
 
 
-def adapt(value: Any) -> Any:
-    """Dates and amounts in the form the database driver expects."""
-    if isinstance(value, dt.date):
-        return connection.ops.adapt_datefield_value(value)
-    if isinstance(value, Decimal):
-        return connection.ops.adapt_decimalfield_value(value, 12, 2)
-    return value
+def converter(field: Field) -> Callable[[Any], Any]:  # type: ignore[type-arg]
+    """How a parsed value of `field` goes to the driver; built once per import, used per cell.
+
+    An empty optional cell becomes the field's blank (NULL where the field allows it, else "").
+    """
+    ops = connection.ops
+    blank = None if field.null else ""
+    kind = field.get_internal_type()
+    if kind == "BooleanField":
+        return lambda value: blank if value is None else value == "yes"
+    if kind == "DateField":
+        return lambda value: blank if value is None else ops.adapt_datefield_value(value)
+    if kind == "DecimalField":
+        return lambda value: blank if value is None else ops.adapt_decimalfield_value(value, 12, 2)
+    return lambda value: blank if value is None else value

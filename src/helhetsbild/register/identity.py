@@ -58,18 +58,25 @@ class Personnummer:
         return f"{self.digits[:8]}-{self.digits[8:]}"
 
 
+DOUBLED_DIGIT_SUM = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
 def luhn_check_digit(nine_digits: str) -> int:
-    """Skatteverket's modulus-10 method over the last ten digits less the check digit."""
-    total = 0
-    for index, char in enumerate(nine_digits):
-        product = int(char) * (2 if index % 2 == 0 else 1)
-        total += product // 10 + product % 10
+    """Skatteverket's modulus-10 method: weights 2,1,2,… over the nine digits before the check
+    digit, summing the digits of each product."""
+    digits = [int(char) for char in nine_digits]
+    total = sum(DOUBLED_DIGIT_SUM[d] for d in digits[0::2]) + sum(digits[1::2])
     return (10 - total % 10) % 10
 
 
 def parse_personnummer(raw: str, *, today: dt.date | None = None) -> Personnummer:
     """Validate form, date, check digit and that the birth date is not in the future."""
-    text = raw.strip()
+    return _parse(raw.strip(), today or dt.date.today())
+
+
+@lru_cache(maxsize=100_000)
+def _parse(text: str, today: dt.date) -> Personnummer:
+    """Cached: one person's number recurs on many rows of an export."""
     match = PERSONNUMMER_SHAPE.match(text)
     if not match:
         raise InvalidPersonnummer(
@@ -81,7 +88,7 @@ def parse_personnummer(raw: str, *, today: dt.date | None = None) -> Personnumme
         birth_date = number.birth_date
     except ValueError:
         raise InvalidPersonnummer(_("innehåller inget giltigt födelsedatum")) from None
-    if birth_date > (today or dt.date.today()):
+    if birth_date > today:
         raise InvalidPersonnummer(_("födelsedatumet ligger i framtiden"))
     if luhn_check_digit(digits[2:11]) != int(digits[11]):
         raise InvalidPersonnummer(_("kontrollsiffran stämmer inte"))

@@ -15,7 +15,7 @@ import math
 import os
 import random
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -34,6 +34,7 @@ MONTH = YEAR / 12
 OPEN_END = 10**7  # an ordinal far beyond any reference date: "still going"
 ESTABLISHMENT_REFORM = date(2010, 12, 1).toordinal()
 TEMPORARY_LAW = date(2016, 7, 20).toordinal()  # temporary permits became the main rule
+UPPER_SECONDARY_LAW = date(2018, 7, 1).toordinal()  # the first gymnasielagen permits
 
 HEADERS = {
     "personer.csv": (
@@ -109,10 +110,10 @@ EDUCATION_WORK_FACTOR = {
 # Target share in work by full years since settlement, for persons aged 20-64 (see the docs):
 # 43 % of men and 26 % of women after five years, half of all after eight, about 68 % after 20.
 EMPLOYMENT_TARGET = {
-    "M": ((0, 0.0), (1, 0.10), (2, 0.20), (3, 0.29), (4, 0.37), (5, 0.43), (6, 0.48), (8, 0.55),
-          (10, 0.60), (12, 0.63), (15, 0.66), (20, 0.68), (30, 0.70)),
-    "K": ((0, 0.0), (1, 0.04), (2, 0.09), (3, 0.15), (4, 0.20), (5, 0.26), (6, 0.31), (8, 0.42),
-          (10, 0.48), (12, 0.53), (15, 0.60), (20, 0.68), (30, 0.70)),
+    "M": ((0, 0.0), (1, 0.10), (2, 0.20), (3, 0.29), (4, 0.37), (5, 0.43), (6, 0.48), (8, 0.56),
+          (10, 0.62), (12, 0.64), (15, 0.66), (20, 0.68), (30, 0.70)),
+    "K": ((0, 0.0), (1, 0.04), (2, 0.09), (3, 0.15), (4, 0.20), (5, 0.26), (6, 0.32), (8, 0.43),
+          (10, 0.50), (12, 0.54), (15, 0.60), (20, 0.68), (30, 0.70)),
 }  # fmt: skip
 # Once attached to the labour market a person alternates between jobs and gaps, started in the
 # steady state, so that the share in work is exactly the attached share times EMPLOYED_SHARE at
@@ -149,7 +150,8 @@ class Vocabulary:
 
 
 class Calendar:
-    """Every day from 1900 to the reference date as text, made once: formatting dominates a run."""
+    """Every day and month from 1900 to the reference date as text and month number, made once:
+    formatting and date arithmetic would otherwise dominate a large run."""
 
     def __init__(self, as_of: date) -> None:
         self.first = EARLIEST_DATE.toordinal()
@@ -157,23 +159,35 @@ class Calendar:
         days = [EARLIEST_DATE + timedelta(days=n) for n in range(self.last - self.first + 1)]
         self.iso = [day.isoformat() for day in days]
         self.compact = [text.replace("-", "") for text in self.iso]
-        self.last_month = as_of.year * 12 + as_of.month - 1
+        self.months = [day.year * 12 + day.month - 1 for day in days]
+        self.first_month = self.months[0]
+        self.last_month = self.months[-1]
+        # One month more than the range, so that every month in it has an end.
+        months = range(self.first_month, self.last_month + 2)
+        self.starts = [date(month // 12, month % 12 + 1, 1).toordinal() for month in months]
+        self.month_texts = [f"{month // 12}-{month % 12 + 1:02d}" for month in months]
 
     def text(self, ordinal: int) -> str:
         return self.iso[ordinal - self.first]
 
-    @staticmethod
-    def month_of(ordinal: int) -> int:
-        day = date.fromordinal(ordinal)
-        return day.year * 12 + day.month - 1
+    def month_of(self, ordinal: int) -> int:
+        return self.months[ordinal - self.first]
 
-    @staticmethod
-    def month_start(month: int) -> int:
-        return date(month // 12, month % 12 + 1, 1).toordinal()
+    def month_start(self, month: int) -> int:
+        return self.starts[month - self.first_month]
 
-    @staticmethod
-    def month_text(month: int) -> str:
-        return f"{month // 12}-{month % 12 + 1:02d}"
+    def month_text(self, month: int) -> str:
+        return self.month_texts[month - self.first_month]
+
+    def first_month_from(self, ordinal: int) -> int:
+        """The first month that begins on or after a day; clamped to one month either side of
+        the range."""
+        if ordinal <= self.first:
+            return self.first_month
+        if ordinal > self.last:
+            return self.last_month + 1
+        month = self.month_of(ordinal)
+        return month if self.month_start(month) == ordinal else month + 1
 
 
 def add_years(ordinal: int, years: int) -> int:
@@ -306,7 +320,7 @@ class Person:
     episodes: list[Episode] = field(default_factory=list)
     courses: list[Course] = field(default_factory=list)
     work: list[tuple[int, int]] = field(default_factory=list)
-    programme: tuple[int, int] | None = None
+    programme: tuple[int, int] = (0, -1)  # empty unless in the establishment programme
     placed_until: int = 0
 
 
@@ -346,7 +360,7 @@ class World:
 
     @staticmethod
     def _cohorts(as_of: date) -> tuple[list[int], list[float]]:
-        """Settlement years with their weights; the current year only for the part that has passed."""
+        """Settlement years and their weights; the current year only for the part that is past."""
         years = list(range(FIRST_COHORT, as_of.year + 1))
         weights = [float(COHORT_WEIGHTS.get(year, LATER_COHORT_WEIGHT)) for year in years]
         weights[-1] *= as_of.timetuple().tm_yday / 365
@@ -459,9 +473,10 @@ class CanonicalFiles:
             ))  # fmt: skip
             for decided, kind, ground in person.permits:
                 if decided <= stop:
-                    permits.append((
-                        number, calendar.text(decided), words.permit_type[kind], words.ground[ground]
-                    ))  # fmt: skip
+                    decision = calendar.text(decided)
+                    permits.append(
+                        (number, decision, words.permit_type[kind], words.ground[ground])
+                    )
             settlements.append((
                 number,
                 calendar.text(person.settled),
@@ -524,7 +539,10 @@ def make_household(rng: random.Random, world: World, ident: str, room: int) -> H
     """A household with its members' identities and journeys; at most `room` members."""
     year = rng.choices(world.years, world.year_weights)[0]
     settled = _day_in_year(rng, world, year)
-    kind = rng.choices(HOUSEHOLD_TYPES, _household_mix(year))[0]
+    kind = rng.choices(HOUSEHOLD_TYPES, _household_mix(world, year))[0]
+    if kind == "upper_secondary_law":
+        late = max(settled, UPPER_SECONDARY_LAW + rng.randint(60, 240))
+        settled = min(late, world.calendar.last)
     form = _settlement_form(rng, kind, year)
     moved_out = _moving_out(rng, world, settled, form)
     plans = _plan_members(rng, kind, settled)
@@ -549,8 +567,13 @@ def _day_in_year(rng: random.Random, world: World, year: int) -> int:
     return rng.randint(first, last)
 
 
-def _household_mix(year: int) -> tuple[int, ...]:
-    return HOUSEHOLD_MIX_BY_YEAR.get(year, BASE_HOUSEHOLD_MIX)
+def _household_mix(world: World, year: int) -> tuple[int, ...]:
+    """The year's mix; no upper-secondary-law group until two months after the law's first permits,
+    so that their folkbokföring always follows a permit."""
+    mix = HOUSEHOLD_MIX_BY_YEAR.get(year, BASE_HOUSEHOLD_MIX)
+    if world.calendar.last < UPPER_SECONDARY_LAW + 60:
+        return (*mix[:-1], 0)
+    return mix
 
 
 def _settlement_form(rng: random.Random, kind: str, year: int) -> str:
@@ -625,9 +648,7 @@ def _couple(rng: random.Random, ground: str) -> tuple[Plan, Plan]:
 def _children(rng: random.Random, mother_age: float, delay: int, ground: str) -> list[Plan]:
     count = rng.choices((1, 2, 3, 4, 5), CHILD_COUNT_WEIGHTS)[0]
     oldest = max(0.1, min(18.0, mother_age - 17))
-    return [
-        Plan(rng.choice("KM"), rng.uniform(0, oldest), delay, ground) for _ in range(count)
-    ]
+    return [Plan(rng.choice("KM"), rng.uniform(0, oldest), delay, ground) for _ in range(count)]
 
 
 def _reunification(rng: random.Random, anchor: Plan, partner: Plan) -> list[Plan]:
@@ -849,7 +870,9 @@ def _sfi(rng: random.Random, person: Person) -> None:
         dropout = SFI_DROPOUT[path] + (0.05 if person.sex == "K" else 0.0)
         if rng.random() < dropout:
             end = start + rng.randint(20, (end - start))
-            person.courses.append(Course(path, SFI_COURSES[course_index], start, end, "dropped_out"))
+            person.courses.append(
+                Course(path, SFI_COURSES[course_index], start, end, "dropped_out")
+            )
             if rng.random() > 0.35:
                 return
             start = end + rng.randint(60, 400)
@@ -997,18 +1020,23 @@ def assistance_rows(
     some households much more than others (long-term dependence).
     """
     calendar = world.calendar
-    first = Calendar.month_of(household.members[0].settled)
+    first = calendar.month_of(household.members[0].settled)
     last = min(calendar.last_month, first + 120)
     if household.moved_out:
-        last = min(last, Calendar.month_of(household.moved_out))
+        last = min(last, calendar.month_of(household.moved_out))
+    working = _months_covered(calendar, first, last, (s for p in household.members for s in p.work))
+    programme = _months_covered(calendar, first, last, (p.programme for p in household.members))
+    adult_months = [_first_adult_month(calendar, person) for person in household.members]
     propensity = rng.choices((0.35, 1.0, 1.7), (45, 35, 20))[0]
     receiving = False
     for month in range(first, last + 1):
-        state = _household_state(household, month)
-        if state is None:
+        adults = [p for p, m in zip(household.members, adult_months, strict=True) if m <= month]
+        if not adults:
             receiving = False
             continue
-        applicant, situation, adults, children = state
+        situation = _situation(
+            calendar, month, adults[0], working[month - first], programme[month - first]
+        )
         share = min(0.95, propensity * _assistance_share(situation, month - first))
         if situation == "work":
             receiving = rng.random() < share
@@ -1017,42 +1045,61 @@ def assistance_rows(
         else:
             receiving = rng.random() < share * 0.12 / (1 - share)
         if receiving:
-            amount = _amount(rng, month, situation, adults, children)
-            yield household.ident, applicant.number, Calendar.month_text(month), str(amount)
+            children = _children_ages(calendar, household, adult_months, month)
+            amount = _amount(rng, month, situation, len(adults), children)
+            text = calendar.month_text(month)
+            yield household.ident, adults[0].number, text, str(amount)
 
 
-def _household_state(
-    household: Household, month: int
-) -> tuple[Person, str, int, list[float]] | None:
-    """Applicant, situation, number of adults and the children's ages in a month, or None when
-    no adult of the household lives in the municipality that month."""
-    month_first = Calendar.month_start(month)
-    month_last = Calendar.month_start(month + 1) - 1
-    middle = month_first + 14
-    applicant = None
-    adults, children, situation = 0, [], "none"
-    for person in household.members:
-        if person.settled > month_last:
+def _months_covered(
+    calendar: Calendar, first: int, last: int, intervals: Iterable[tuple[int, int]]
+) -> bytearray:
+    """For each month from `first` to `last`, whether an interval covers its 15th."""
+    covered = bytearray(last - first + 1)
+    for start, end in intervals:
+        end = min(end, calendar.last)
+        if start > end:
             continue
-        if person.adult_from > month_first or person.placed_until >= month_first:
-            if person.placed_until < month_first:
-                children.append((month_first - person.birth) / YEAR)
-            continue
-        adults += 1
-        applicant = applicant or person
-        if any(start <= middle <= end for start, end in person.work):
-            situation = "work"
-        elif situation == "none" and person.programme and _covers(person.programme, middle):
-            situation = "programme"
-    if applicant is None:
-        return None
-    if situation == "none" and month - Calendar.month_of(applicant.settled) < 2:
-        situation = "waiting"
-    return applicant, situation, adults, children
+        low = calendar.first_month_from(start - 14)
+        high = calendar.first_month_from(end - 13) - 1
+        for month in range(max(low, first), min(high, last) + 1):
+            covered[month - first] = 1
+    return covered
 
 
-def _covers(interval: tuple[int, int], day: int) -> bool:
-    return interval[0] <= day <= interval[1]
+def _first_adult_month(calendar: Calendar, person: Person) -> int:
+    """The first month the person is an adult of the household on its first day: 18, settled by
+    the month's end and not in a placement."""
+    return max(
+        calendar.first_month_from(person.adult_from),
+        calendar.month_of(person.settled),
+        calendar.first_month_from(person.placed_until + 1),
+    )
+
+
+def _situation(
+    calendar: Calendar, month: int, applicant: Person, working: int, in_programme: int
+) -> str:
+    if working:
+        return "work"
+    if in_programme:
+        return "programme"
+    return "waiting" if month - calendar.month_of(applicant.settled) < 2 else "none"
+
+
+def _children_ages(
+    calendar: Calendar, household: Household, adult_months: list[int], month: int
+) -> list[float]:
+    """Ages of the household's children living with it in a month (not those in placement)."""
+    month_first = calendar.month_start(month)
+    month_last = calendar.month_start(month + 1) - 1
+    return [
+        (month_first - person.birth) / YEAR
+        for person, adult_month in zip(household.members, adult_months, strict=True)
+        if adult_month > month
+        and person.settled <= month_last
+        and person.placed_until < month_first
+    ]
 
 
 def _assistance_share(situation: str, months_since: int) -> float:

@@ -1,0 +1,95 @@
+"""One measured step of the benchmark, run in a fresh process so that its peak memory is its own.
+
+Prints one JSON object: the step's seconds, peak resident memory and what it produced.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("step", choices=["synth", "setup", "import", "read-duckdb", "read-csv"])
+    parser.add_argument("--persons", type=int, default=0)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--kind")
+    parser.add_argument("--file", type=Path)
+    args = parser.parse_args()
+    if args.step in ("setup", "import"):
+        _django()
+    import duckdb  # noqa: F401  (loaded before the clock starts, like Django above)
+
+    started = time.perf_counter()
+    produced = STEPS[args.step](args)
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, **produced}))
+
+
+def synth(args: argparse.Namespace) -> dict[str, object]:
+    from helhetsbild.synth.generator import generate
+
+    rows = generate(persons=args.persons, seed=1, out_dir=args.out, as_of=dt.date(2026, 11, 1))
+    return {"rows": sum(rows.values()), "files": rows}
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helhetsbild.settings")
+    import django
+
+    django.setup()
+
+
+def setup(args: argparse.Namespace) -> dict[str, object]:
+    _django()
+    from django.core.management import call_command
+
+    from helhetsbild.organisation.services import DEMO_COMMITTEES, committee_ensure
+
+    call_command("migrate", interactive=False, verbosity=0)
+    for code, name in DEMO_COMMITTEES.items():
+        committee_ensure(code=code, name=name)
+    return {}
+
+
+def import_(args: argparse.Namespace) -> dict[str, object]:
+    _django()
+    from helhetsbild.imports.services import import_file
+    from helhetsbild.organisation.models import Committee
+
+    result = import_file(actor=None, committee=Committee.objects.get(code="KS"), kind=args.kind,
+                         path=args.file, file_name=args.file.name, today=dt.date(2026, 11, 1))
+    if result.state != "committed":
+        sys.exit(f"import of {args.file} ended {result.state}: {result.issues[:3]}")
+    return {"rows": result.rows}
+
+
+def read_duckdb(args: argparse.Namespace) -> dict[str, object]:
+    import duckdb
+
+    connection = duckdb.connect()
+    connection.execute(
+        f"CREATE TABLE t AS SELECT * FROM read_csv('{args.file}', delim=';', header=true)"
+    )
+    return {"rows": connection.execute("SELECT count(*) FROM t").fetchall()[0][0]}
+
+
+def read_csv(args: argparse.Namespace) -> dict[str, object]:
+    import csv
+
+    with args.file.open(encoding="utf-8", newline="") as handle:
+        rows = sum(1 for _row in csv.reader(handle, delimiter=";")) - 1
+    return {"rows": rows}
+
+
+STEPS = {"synth": synth, "setup": setup, "import": import_, "read-duckdb": read_duckdb,
+         "read-csv": read_csv}
+
+if __name__ == "__main__":
+    main()
