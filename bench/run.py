@@ -5,7 +5,8 @@ median and the spread (min-max). The import is set against two baselines measure
 run on the same files: DuckDB's CSV reader (the engine the analysis store uses) and Python's
 csv module (the floor for any importer that checks each row in Python).
 
-    python bench/run.py --sizes 1000,5000,50000 [--repeat 3] [--postgres URL] [--write docs/benchmarks.md]
+    python bench/run.py --sizes 1000,5000,50000 [--repeat 3] [--postgres URL]
+                        [--write docs/benchmarks.md]
 """
 
 import argparse
@@ -60,19 +61,24 @@ def _reset_postgres(url: str) -> None:
         connection.execute("CREATE SCHEMA public")
 
 
-def bench_size(persons: int, repeat: int, database: str | None, work: Path) -> list[dict[str, object]]:
+def bench_size(
+    persons: int, repeat: int, database: str | None, work: Path
+) -> list[dict[str, object]]:
     out = work / f"synth-{persons}"
     out.mkdir(parents=True, exist_ok=True)
     rows = []
-    synth_runs = [measure("synth", dict(os.environ), "--persons", str(persons), "--out", str(out))
-                  for _ in range(repeat)]
+    synth_runs = [
+        measure("synth", dict(os.environ), "--persons", str(persons), "--out", str(out))
+        for _ in range(repeat)
+    ]
     rows.append(row(persons, "synth", synth_runs, int(synth_runs[0]["rows"])))
     import_runs: list[list[dict[str, float]]] = [[] for _ in KINDS]
     for _ in range(repeat):
         env = fresh_store(database)
         for index, kind in enumerate(KINDS):
-            import_runs[index].append(measure("import", env, "--kind", kind,
-                                              "--file", str(out / f"{kind}.csv")))
+            import_runs[index].append(
+                measure("import", env, "--kind", kind, "--file", str(out / f"{kind}.csv"))
+            )
     total_rows = 0
     for index, kind in enumerate(KINDS):
         path = str(out / f"{kind}.csv")
@@ -80,19 +86,39 @@ def bench_size(persons: int, repeat: int, database: str | None, work: Path) -> l
         plain = [measure("read-csv", dict(os.environ), "--file", path) for _ in range(repeat)]
         n = int(import_runs[index][0]["rows"])
         total_rows += n
-        rows.append(row(persons, f"import {kind}", import_runs[index], n,
-                        duckdb=summary(duck)[0], csv=summary(plain)[0]))
-    totals = [{"seconds": sum(runs[i]["seconds"] for runs in import_runs),
-               "peak_mb": max(runs[i]["peak_mb"] for runs in import_runs)} for i in range(repeat)]
+        rows.append(
+            row(
+                persons,
+                f"import {kind}",
+                import_runs[index],
+                n,
+                duckdb=summary(duck)[0],
+                csv=summary(plain)[0],
+            )
+        )
+    totals = [
+        {
+            "seconds": sum(runs[i]["seconds"] for runs in import_runs),
+            "peak_mb": max(runs[i]["peak_mb"] for runs in import_runs),
+        }
+        for i in range(repeat)
+    ]
     rows.append(row(persons, "import all six", totals, total_rows))
     return rows
 
 
-def row(persons: int, step: str, runs: list[dict[str, float]], n: int, **baselines: float) -> dict[str, object]:
+def row(
+    persons: int, step: str, runs: list[dict[str, float]], n: int, **baselines: float
+) -> dict[str, object]:
     median, low, high = summary(runs)
     result: dict[str, object] = {
-        "persons": persons, "step": step, "rows": n, "median_s": median, "min_s": low,
-        "max_s": high, "rows_per_s": n / median if median else 0,
+        "persons": persons,
+        "step": step,
+        "rows": n,
+        "median_s": median,
+        "min_s": low,
+        "max_s": high,
+        "rows_per_s": n / median if median else 0,
         "peak_mb": max(run["peak_mb"] for run in runs),
     }
     for name, seconds in baselines.items():
@@ -101,14 +127,18 @@ def row(persons: int, step: str, runs: list[dict[str, float]], n: int, **baselin
 
 
 def table(rows: list[dict[str, object]]) -> str:
-    lines = ["| persons | step | rows | median s | min–max s | rows/s | peak MB | × DuckDB read | × csv read |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| persons | step | rows | median s | min–max s | rows/s | peak MB "
+        "| × DuckDB read | × csv read |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
-        ratio = (lambda key: f"{r[key]:.1f}" if key in r else "")  # noqa: E731
+        duckdb_ratio = f"{r['vs_duckdb']:.1f}" if "vs_duckdb" in r else ""
+        csv_ratio = f"{r['vs_csv']:.1f}" if "vs_csv" in r else ""
         lines.append(
             f"| {r['persons']:,} | {r['step']} | {r['rows']:,} | {r['median_s']:.2f} | "
             f"{r['min_s']:.2f}–{r['max_s']:.2f} | {r['rows_per_s']:,.0f} | {r['peak_mb']:.0f} | "
-            f"{ratio('vs_duckdb')} | {ratio('vs_csv')} |".replace(",", " ")
+            f"{duckdb_ratio} | {csv_ratio} |".replace(",", " ")
         )
     return "\n".join(lines)
 
@@ -119,15 +149,19 @@ def machine() -> str:
     if meminfo.exists():
         kb = int(meminfo.read_text().split()[1])
         memory = f", {kb / 1024**2:.0f} GiB memory"
-    return f"{os.cpu_count()} cores{memory}, {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    processor = platform.processor() or platform.machine()
+    return f"{os.cpu_count()} cores{memory}, {processor}, Python {platform.python_version()}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,5000,50000")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--postgres", default=os.environ.get("HELHETSBILD_BENCH_POSTGRES_URL"),
-                        help="also import into this PostgreSQL database (its schema is dropped)")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("HELHETSBILD_BENCH_POSTGRES_URL"),
+        help="also import into this PostgreSQL database (its schema is dropped)",
+    )
     parser.add_argument("--write", type=Path, help="append the results to this Markdown file")
     args = parser.parse_args()
     command = "python bench/run.py " + shlex.join(sys.argv[1:])
@@ -141,8 +175,10 @@ def main() -> None:
             rows.extend(bench_size(persons, args.repeat, database, work))
             print(table(rows), flush=True)
         sections.append(f"### {label}\n\n{table(rows)}\n")
-    report = (f"## {dt.date.today().isoformat()}: `{command}`\n\nMachine: {machine()}. "
-              f"Repeats: {args.repeat}.\n\n" + "\n".join(sections))
+    report = (
+        f"## {dt.date.today().isoformat()}: `{command}`\n\nMachine: {machine()}. "
+        f"Repeats: {args.repeat}.\n\n" + "\n".join(sections)
+    )
     print(report)
     if args.write:
         with args.write.open("a", encoding="utf-8") as handle:

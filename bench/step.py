@@ -63,8 +63,14 @@ def import_(args: argparse.Namespace) -> dict[str, object]:
     from helhetsbild.imports.services import import_file
     from helhetsbild.organisation.models import Committee
 
-    result = import_file(actor=None, committee=Committee.objects.get(code="KS"), kind=args.kind,
-                         path=args.file, file_name=args.file.name, today=dt.date(2026, 11, 1))
+    result = import_file(
+        actor=None,
+        committee=Committee.objects.get(code="KS"),
+        kind=args.kind,
+        path=args.file,
+        file_name=args.file.name,
+        today=dt.date(2026, 11, 1),
+    )
     if result.state != "committed":
         sys.exit(f"import of {args.file} ended {result.state}: {result.issues[:3]}")
     return {"rows": result.rows}
@@ -88,8 +94,13 @@ def read_csv(args: argparse.Namespace) -> dict[str, object]:
     return {"rows": rows}
 
 
-STEPS = {"synth": synth, "setup": setup, "import": import_, "read-duckdb": read_duckdb,
-         "read-csv": read_csv}
+STEPS = {
+    "synth": synth,
+    "setup": setup,
+    "import": import_,
+    "read-duckdb": read_duckdb,
+    "read-csv": read_csv,
+}
 
 if __name__ == "__main__":
     main()

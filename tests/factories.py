@@ -10,7 +10,11 @@ from django.contrib.auth.models import AbstractUser
 from helhetsbild.imports.formats import kind
 from helhetsbild.imports.services import ImportResult, import_file
 from helhetsbild.organisation.models import Committee, Role
-from helhetsbild.organisation.services import DEMO_COMMITTEES, committee_ensure, user_with_role_ensure
+from helhetsbild.organisation.services import (
+    DEMO_COMMITTEES,
+    committee_ensure,
+    user_with_role_ensure,
+)
 from helhetsbild.register.identity import luhn_check_digit
 
 PASSWORD = "test-lösenord-123"
@@ -21,7 +25,9 @@ def make_committees() -> dict[str, Committee]:
     return {code: committee_ensure(code=code, name=name) for code, name in DEMO_COMMITTEES.items()}
 
 
-def make_user(role: str, committee: Committee | None = None, username: str | None = None) -> AbstractUser:
+def make_user(
+    role: str, committee: Committee | None = None, username: str | None = None
+) -> AbstractUser:
     name = username or f"{role}-{committee.code if committee else 'alla'}".lower()
     return user_with_role_ensure(
         username=name, password=PASSWORD, full_name=f"Test {role}", role=role, committee=committee
@@ -41,8 +47,12 @@ def personnummer(birth: str, serial: str = "980", coordination: bool = False) ->
 
 
 def write_csv(
-    path: Path, header: Sequence[str], rows: Iterable[Sequence[str]], *,
-    delimiter: str = ";", encoding: str = "utf-8",
+    path: Path,
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    delimiter: str = ";",
+    encoding: str = "utf-8",
 ) -> Path:
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter)
@@ -56,10 +66,13 @@ def write_kind(path: Path, kind_name: str, rows: Iterable[Sequence[str]], **opti
     return write_csv(path, kind(kind_name).headers, rows, **options)
 
 
-def run_import(
-    committee: Committee, kind_name: str, path: Path, **options: object
-) -> ImportResult:
+def run_import(committee: Committee, kind_name: str, path: Path, **options: object) -> ImportResult:
     return import_file(
-        actor=None, committee=committee, kind=kind_name, path=path, file_name=path.name,
-        today=TODAY, **options,  # type: ignore[arg-type]
+        actor=None,
+        committee=committee,
+        kind=kind_name,
+        path=path,
+        file_name=path.name,
+        today=TODAY,
+        **options,  # type: ignore[arg-type]
     )

@@ -1,7 +1,7 @@
 """The `helhetsbild` console script: Django's management commands under one name.
 
-`helhetsbild import ...`, `helhetsbild synth ...`, `helhetsbild status --json` and `helhetsbild demo`
-are management commands of the apps; any other Django command (migrate, createsuperuser) works too.
+`helhetsbild import`, `synth`, `status --json` and `demo` are management commands of the apps;
+any other Django command (migrate, createsuperuser) works too.
 """
 
 import os

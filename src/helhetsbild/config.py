@@ -17,14 +17,17 @@ KEY_FILES = {
 
 
 def data_dir() -> Path:
-    """The folder that holds the SQLite database, key files, kept import files and the analysis store."""
+    """The folder for the SQLite database, key files, kept import files and the analysis store."""
     path = Path(os.environ.get("HELHETSBILD_DATA_DIR", "./data")).resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def database_url() -> str:
-    return os.environ.get("HELHETSBILD_DATABASE_URL") or f"sqlite:///{data_dir() / 'helhetsbild.sqlite3'}"
+    return (
+        os.environ.get("HELHETSBILD_DATABASE_URL")
+        or f"sqlite:///{data_dir() / 'helhetsbild.sqlite3'}"
+    )
 
 
 def key(env_var: str) -> str:

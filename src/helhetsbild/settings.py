@@ -89,8 +89,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
@@ -130,7 +132,9 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personnummer": {"()": "helhetsbild.register.identity.MaskPersonnummerFilter"}},
+    "filters": {
+        "mask_personnummer": {"()": "helhetsbild.register.identity.MaskPersonnummerFilter"}
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_personnummer"]},
     },

@@ -21,8 +21,16 @@ def big_persons_file(path: Path) -> Path:
     rows = []
     for index in range(ROWS):
         day = first + dt.timedelta(days=index // 20)
-        rows.append([personnummer(day.strftime("%Y%m%d"), str(980 + index % 20)), "M",
-                     day.isoformat(), "", "", ""])
+        rows.append(
+            [
+                personnummer(day.strftime("%Y%m%d"), str(980 + index % 20)),
+                "M",
+                day.isoformat(),
+                "",
+                "",
+                "",
+            ]
+        )
     return write_kind(path, "personer", rows)
 
 
@@ -38,10 +46,15 @@ def test_sigkill_mid_import_leaves_the_store_unchanged(committees, tmp_path: Pat
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
 
-    assert (ImportBatch.objects.count(), Person.objects.count(), PersonRecord.objects.count()) == (0, 0, 0)
+    assert (ImportBatch.objects.count(), Person.objects.count(), PersonRecord.objects.count()) == (
+        0,
+        0,
+        0,
+    )
 
-    again = run_cli("import", "--kind", "personer", "--committee", "KS", "--no-progress", str(path),
-                    timeout=600)
+    again = run_cli(
+        "import", "--kind", "personer", "--committee", "KS", "--no-progress", str(path), timeout=600
+    )
     assert again.returncode == 0, again.stdout + again.stderr
     assert PersonRecord.objects.count() == ROWS
     assert ImportBatch.objects.get().state == "committed"

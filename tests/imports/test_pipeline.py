@@ -35,11 +35,15 @@ def register_snapshot() -> dict[str, object]:
 
 @pytest.fixture
 def persons_file(tmp_path: Path) -> Path:
-    return write_kind(tmp_path / "personer.csv", "personer", [
-        [ANNA, "K", "1990-01-01", "gymnasial", "nej", ""],
-        [BERIT, "K", "1985-05-05", "", "", ""],
-        [CYRUS, "M", "1979-03-15", "eftergymnasial", "nej", ""],
-    ])
+    return write_kind(
+        tmp_path / "personer.csv",
+        "personer",
+        [
+            [ANNA, "K", "1990-01-01", "gymnasial", "nej", ""],
+            [BERIT, "K", "1985-05-05", "", "", ""],
+            [CYRUS, "M", "1979-03-15", "eftergymnasial", "nej", ""],
+        ],
+    )
 
 
 @pytest.fixture
@@ -58,7 +62,11 @@ def test_persons_are_stored_pseudonymised_and_encrypted(committees, persons_file
     assert ANNA.replace("-", "").encode() not in bytes(anna.personnummer_encrypted)
     record = PersonRecord.objects.get(person=anna)
     assert (record.committee.code, record.sex, record.education_level, record.unaccompanied) == (
-        "KS", "K", "upper_secondary", False)
+        "KS",
+        "K",
+        "upper_secondary",
+        False,
+    )
     assert record.batch_id == result.batch_id
 
 
@@ -82,30 +90,50 @@ def test_the_same_file_twice_changes_nothing(committees, persons_file) -> None: 
 
 def test_a_corrected_export_updates_records_by_natural_key(registered, tmp_path) -> None:  # type: ignore[no-untyped-def]
     header = ["personnummer", "insats", "startdatum", "slutdatum", "detalj"]
-    first = write_csv(tmp_path / "insatser-1.csv", header, [[ANNA, "praktik", "2024-02-01", "", ""]])
-    later = write_csv(tmp_path / "insatser-2.csv", header,
-                      [[ANNA, "praktik", "2024-02-01", "2024-05-31", "Lager"]])
+    first = write_csv(
+        tmp_path / "insatser-1.csv", header, [[ANNA, "praktik", "2024-02-01", "", ""]]
+    )
+    later = write_csv(
+        tmp_path / "insatser-2.csv",
+        header,
+        [[ANNA, "praktik", "2024-02-01", "2024-05-31", "Lager"]],
+    )
     run_import(registered["AMN"], "insatser", first)
 
     result = run_import(registered["AMN"], "insatser", later)
 
     assert result.state == BatchState.COMMITTED
     episode = Episode.objects.get()
-    assert (str(episode.end_date), episode.detail, episode.batch_id) == ("2024-05-31", "Lager", result.batch_id)
+    assert (str(episode.end_date), episode.detail, episode.batch_id) == (
+        "2024-05-31",
+        "Lager",
+        result.batch_id,
+    )
 
 
 def test_an_export_without_an_optional_column_keeps_what_was_there(registered, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    slim = write_csv(tmp_path / "personer-kort.csv", ["personnummer", "kön", "födelsedatum"],
-                     [[ANNA, "K", "1990-01-01"]])
+    slim = write_csv(
+        tmp_path / "personer-kort.csv",
+        ["personnummer", "kön", "födelsedatum"],
+        [[ANNA, "K", "1990-01-01"]],
+    )
     assert run_import(registered["KS"], "personer", slim).state == BatchState.COMMITTED
-    anna = PersonRecord.objects.get(person__pseudonym=pseudonym(parse_personnummer(ANNA, today=TODAY)))
+    anna = PersonRecord.objects.get(
+        person__pseudonym=pseudonym(parse_personnummer(ANNA, today=TODAY))
+    )
     assert anna.education_level == "upper_secondary"
 
 
 def test_each_committee_owns_its_own_records_of_the_same_fact(registered, tmp_path) -> None:  # type: ignore[no-untyped-def]
     rows = [[ANNA, "1", "B", "2024-01-10", "", ""]]
     run_import(registered["UN"], "sfi", write_kind(tmp_path / "sfi-un.csv", "sfi", rows))
-    run_import(registered["KS"], "sfi", write_kind(tmp_path / "sfi-ks.csv", "sfi", rows + [[BERIT, "2", "C", "2024-01-10", "", ""]]))
+    run_import(
+        registered["KS"],
+        "sfi",
+        write_kind(
+            tmp_path / "sfi-ks.csv", "sfi", rows + [[BERIT, "2", "C", "2024-01-10", "", ""]]
+        ),
+    )
     assert sorted(SfiCourse.objects.values_list("committee__code", flat=True)) == ["KS", "KS", "UN"]
 
 
@@ -118,62 +146,184 @@ def test_dry_run_reports_and_changes_nothing(committees, persons_file) -> None: 
 
 BROKEN = [
     # (kind, header, rows, expected report lines (row, column, value, reason))
-    ("personer", None, [[personnummer("19900101", "980")[:-1] + "0", "K", "1990-01-01", "", "", ""]],
-     [(2, "personnummer", "19900101-****", "kontrollsiffran stämmer inte")]),
-    ("personer", None, [[ANNA, "X", "1990-01-01", "", "", ""]],
-     [(2, "kön", "X", "är inget tillåtet värde (tillåtna: K/M)")]),
-    ("personer", None, [[ANNA, "K", "2027-01-01", "", "", ""]],
-     [(2, "födelsedatum", "2027-01-01", "ligger i framtiden")]),
-    ("personer", None, [[ANNA, "K", "1990-02-30", "", "", ""]],
-     [(2, "födelsedatum", "1990-02-30", "är inget verkligt datum")]),
-    ("personer", None, [[ANNA, "K", "01/02/1990", "", "", ""]],
-     [(2, "födelsedatum", "01/02/1990", "är inget datum på formen ÅÅÅÅ-MM-DD")]),
-    ("personer", None, [[ANNA, "", "1990-01-01", "", "", ""]],
-     [(2, "kön", "", "saknar värde men är obligatorisk")]),
-    ("personer", None, [[ANNA, "K", "1990-01-01", "", "", ""], [ANNA, "K", "1990-01-01", "", "", ""]],
-     [(3, "personnummer", "", "dubblett: samma personnummer som rad 2")]),
-    ("personer", None, [[ANNA, "K", "=1990-01-01", "", "", ""]],
-     [(2, "födelsedatum", "=1990-01-01", "är en formel, inte ett värde")]),
-    ("personer", ["personnummer", "kön"], [[ANNA, "K"]],
-     [(1, "födelsedatum", "", "obligatorisk kolumn saknas")]),
-    ("personer", ["personnummer", "kön", "födelsedatum", "färg"], [[ANNA, "K", "1990-01-01", "blå"]],
-     [(1, "färg", "", "okänd kolumn; tillåtna kolumner är personnummer, kön, födelsedatum, "
-       "utbildningsnivå, ensamkommande, tidigare samordningsnummer")]),
-    ("personer", ["personnummer", "kön", "kön", "födelsedatum"], [[ANNA, "K", "K", "1990-01-01"]],
-     [(1, "kön", "", "kolumnen förekommer mer än en gång")]),
-    ("personer", ["personnummer", "kön", "födelsedatum"], [[ANNA, "K"]],
-     [(2, "", "", "raden har 2 fält men rubrikraden har 3; kontrollera avgränsare och citattecken")]),
-    ("insatser", None, [[ANNA, "praktik", "2024-05-01", "2024-04-01", ""]],
-     [(2, "slutdatum", "2024-04-01", "ligger före startdatum (2024-05-01)")]),
-    ("insatser", None, [[ANNA, "simskola", "2024-05-01", "", ""]],
-     [(2, "insats", "simskola", "är inget tillåtet värde (tillåtna: etableringsprogram/"
-       "samhällsorientering/kartläggning/rusta/matcha/praktik/arbete/studier/andrahandskontrakt/"
-       "förstahandskontrakt/placering)")]),
-    ("insatser", None, [[personnummer("19600101", "990"), "praktik", "2024-05-01", "", ""]],
-     [(2, "personnummer", "", "personen finns inte i registret; importera personer först")]),
-    ("forsorjningsstod", None, [["H1", ANNA, "2024-13", "100"]],
-     [(2, "månad", "2024-13", "är ingen månad på formen ÅÅÅÅ-MM")]),
-    ("forsorjningsstod", None, [["H1", ANNA, "2024-03", "-100"]],
-     [(2, "belopp", "-100", "är negativt")]),
-    ("forsorjningsstod", None, [["H1", ANNA, "2024-03", "12,345"]],
-     [(2, "belopp", "12,345", "är inget belopp i kronor med högst två decimaler")]),
-    ("forsorjningsstod", None, [["H1", ANNA, "2024-03", "tusen"]],
-     [(2, "belopp", "tusen", "är inget belopp i kronor med högst två decimaler")]),
-    ("mottagande", None, [[ANNA, "2020-05-01", "kvot", "", ""]],
-     [(2, "mottagandeform", "kvot", "är inget tillåtet värde (tillåtna: anvisad/ebo)")]),
-    ("uppehallstillstand", None, [[ANNA, "2019-01-01", "PUT", "turist"]],
-     [(2, "grund", "turist", "är inget tillåtet värde (tillåtna: skyddsbehövande/anhörig/"
-       "gymnasielagen/övrigt)")]),
-    ("sfi", None, [[ANNA, "4", "E", "2024-01-01", "", "G"]],
-     [(2, "studieväg", "4", "är inget tillåtet värde (tillåtna: 1/2/3)"),
-      (2, "kurs", "E", "är inget tillåtet värde (tillåtna: A/B/C/D)"),
-      (2, "betyg", "G", "är inget tillåtet värde (tillåtna: A/B/C/D/E/F/avbrott)")]),
+    (
+        "personer",
+        None,
+        [[personnummer("19900101", "980")[:-1] + "0", "K", "1990-01-01", "", "", ""]],
+        [(2, "personnummer", "19900101-****", "kontrollsiffran stämmer inte")],
+    ),
+    (
+        "personer",
+        None,
+        [[ANNA, "X", "1990-01-01", "", "", ""]],
+        [(2, "kön", "X", "är inget tillåtet värde (tillåtna: K/M)")],
+    ),
+    (
+        "personer",
+        None,
+        [[ANNA, "K", "2027-01-01", "", "", ""]],
+        [(2, "födelsedatum", "2027-01-01", "ligger i framtiden")],
+    ),
+    (
+        "personer",
+        None,
+        [[ANNA, "K", "1990-02-30", "", "", ""]],
+        [(2, "födelsedatum", "1990-02-30", "är inget verkligt datum")],
+    ),
+    (
+        "personer",
+        None,
+        [[ANNA, "K", "01/02/1990", "", "", ""]],
+        [(2, "födelsedatum", "01/02/1990", "är inget datum på formen ÅÅÅÅ-MM-DD")],
+    ),
+    (
+        "personer",
+        None,
+        [[ANNA, "", "1990-01-01", "", "", ""]],
+        [(2, "kön", "", "saknar värde men är obligatorisk")],
+    ),
+    (
+        "personer",
+        None,
+        [[ANNA, "K", "1990-01-01", "", "", ""], [ANNA, "K", "1990-01-01", "", "", ""]],
+        [(3, "personnummer", "", "dubblett: samma personnummer som rad 2")],
+    ),
+    (
+        "personer",
+        None,
+        [[ANNA, "K", "=1990-01-01", "", "", ""]],
+        [(2, "födelsedatum", "=1990-01-01", "är en formel, inte ett värde")],
+    ),
+    (
+        "personer",
+        ["personnummer", "kön"],
+        [[ANNA, "K"]],
+        [(1, "födelsedatum", "", "obligatorisk kolumn saknas")],
+    ),
+    (
+        "personer",
+        ["personnummer", "kön", "födelsedatum", "färg"],
+        [[ANNA, "K", "1990-01-01", "blå"]],
+        [
+            (
+                1,
+                "färg",
+                "",
+                "okänd kolumn; tillåtna kolumner är personnummer, kön, födelsedatum, "
+                "utbildningsnivå, ensamkommande, tidigare samordningsnummer",
+            )
+        ],
+    ),
+    (
+        "personer",
+        ["personnummer", "kön", "kön", "födelsedatum"],
+        [[ANNA, "K", "K", "1990-01-01"]],
+        [(1, "kön", "", "kolumnen förekommer mer än en gång")],
+    ),
+    (
+        "personer",
+        ["personnummer", "kön", "födelsedatum"],
+        [[ANNA, "K"]],
+        [
+            (
+                2,
+                "",
+                "",
+                "raden har 2 fält men rubrikraden har 3; kontrollera avgränsare och citattecken",
+            )
+        ],
+    ),
+    (
+        "insatser",
+        None,
+        [[ANNA, "praktik", "2024-05-01", "2024-04-01", ""]],
+        [(2, "slutdatum", "2024-04-01", "ligger före startdatum (2024-05-01)")],
+    ),
+    (
+        "insatser",
+        None,
+        [[ANNA, "simskola", "2024-05-01", "", ""]],
+        [
+            (
+                2,
+                "insats",
+                "simskola",
+                "är inget tillåtet värde (tillåtna: etableringsprogram/"
+                "samhällsorientering/kartläggning/rusta/matcha/praktik/arbete/studier/andrahandskontrakt/"
+                "förstahandskontrakt/placering)",
+            )
+        ],
+    ),
+    (
+        "insatser",
+        None,
+        [[personnummer("19600101", "990"), "praktik", "2024-05-01", "", ""]],
+        [(2, "personnummer", "", "personen finns inte i registret; importera personer först")],
+    ),
+    (
+        "forsorjningsstod",
+        None,
+        [["H1", ANNA, "2024-13", "100"]],
+        [(2, "månad", "2024-13", "är ingen månad på formen ÅÅÅÅ-MM")],
+    ),
+    (
+        "forsorjningsstod",
+        None,
+        [["H1", ANNA, "2024-03", "-100"]],
+        [(2, "belopp", "-100", "är negativt")],
+    ),
+    (
+        "forsorjningsstod",
+        None,
+        [["H1", ANNA, "2024-03", "12,345"]],
+        [(2, "belopp", "12,345", "är inget belopp i kronor med högst två decimaler")],
+    ),
+    (
+        "forsorjningsstod",
+        None,
+        [["H1", ANNA, "2024-03", "tusen"]],
+        [(2, "belopp", "tusen", "är inget belopp i kronor med högst två decimaler")],
+    ),
+    (
+        "mottagande",
+        None,
+        [[ANNA, "2020-05-01", "kvot", "", ""]],
+        [(2, "mottagandeform", "kvot", "är inget tillåtet värde (tillåtna: anvisad/ebo)")],
+    ),
+    (
+        "uppehallstillstand",
+        None,
+        [[ANNA, "2019-01-01", "PUT", "turist"]],
+        [
+            (
+                2,
+                "grund",
+                "turist",
+                "är inget tillåtet värde (tillåtna: skyddsbehövande/anhörig/gymnasielagen/övrigt)",
+            )
+        ],
+    ),
+    (
+        "sfi",
+        None,
+        [[ANNA, "4", "E", "2024-01-01", "", "G"]],
+        [
+            (2, "studieväg", "4", "är inget tillåtet värde (tillåtna: 1/2/3)"),
+            (2, "kurs", "E", "är inget tillåtet värde (tillåtna: A/B/C/D)"),
+            (2, "betyg", "G", "är inget tillåtet värde (tillåtna: A/B/C/D/E/F/avbrott)"),
+        ],
+    ),
 ]
 
 
 @pytest.mark.parametrize(("kind_name", "header", "rows", "expected"), BROKEN)
 def test_a_broken_file_is_refused_whole_with_an_exact_report(
-    registered, tmp_path, kind_name, header, rows, expected  # type: ignore[no-untyped-def]
+    registered,
+    tmp_path,
+    kind_name,
+    header,
+    rows,
+    expected,  # type: ignore[no-untyped-def]
 ) -> None:
     path = tmp_path / f"{kind_name}.csv"
     write_csv(path, header or kinds()[kind_name].headers, rows)
@@ -189,10 +339,14 @@ def test_a_broken_file_is_refused_whole_with_an_exact_report(
 
 
 def test_accept_valid_keeps_bad_rows_in_quarantine_until_corrected(registered, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    path = write_kind(tmp_path / "insatser.csv", "insatser", [
-        [ANNA, "praktik", "2024-02-01", "", ""],
-        [BERIT, "rusta", "2024-13-01", "", ""],
-    ])
+    path = write_kind(
+        tmp_path / "insatser.csv",
+        "insatser",
+        [
+            [ANNA, "praktik", "2024-02-01", "", ""],
+            [BERIT, "rusta", "2024-13-01", "", ""],
+        ],
+    )
     result = run_import(registered["AMN"], "insatser", path, accept_valid=True)
 
     assert (result.state, result.accepted, result.rejected) == ("partial", 1, 1)
@@ -201,13 +355,22 @@ def test_accept_valid_keeps_bad_rows_in_quarantine_until_corrected(registered, t
     assert BERIT.encode() not in bytes(row.values_encrypted)
 
     corrected = quarantine_row_correct(
-        actor=caseworker(registered["AMN"]), row=row,
-        values={"personnummer": BERIT, "insats": "rusta", "startdatum": "2024-11-01", "slutdatum": "", "detalj": ""},
+        actor=caseworker(registered["AMN"]),
+        row=row,
+        values={
+            "personnummer": BERIT,
+            "insats": "rusta",
+            "startdatum": "2024-11-01",
+            "slutdatum": "",
+            "detalj": "",
+        },
     )
 
     assert corrected.state == BatchState.COMMITTED
     row.refresh_from_db()
-    assert row.state == QuarantineState.CORRECTED and row.corrected_by_batch_id == corrected.batch_id
+    assert (
+        row.state == QuarantineState.CORRECTED and row.corrected_by_batch_id == corrected.batch_id
+    )
     assert Episode.objects.filter(kind="preparing").count() == 1
 
 
@@ -222,20 +385,28 @@ def test_reimporting_a_corrected_file_empties_the_quarantine(registered, tmp_pat
     assert QuarantineRow.objects.get().state == QuarantineState.CORRECTED
 
 
-def test_formula_in_a_text_cell_is_stored_as_text_and_neutralised_in_the_report(registered, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    path = write_kind(tmp_path / "insatser.csv", "insatser", [
-        [ANNA, "praktik", "2024-02-01", "", "=HYPERLINK(\"http://x\")"],
-        [ANNA, "praktik", "2024-02-01", "", "@SUM(1)"],
-    ])
+def test_formula_in_a_text_cell_is_stored_as_text_and_neutralised_in_the_report(
+    registered, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    path = write_kind(
+        tmp_path / "insatser.csv",
+        "insatser",
+        [
+            [ANNA, "praktik", "2024-02-01", "", '=HYPERLINK("http://x")'],
+            [ANNA, "praktik", "2024-02-01", "", "@SUM(1)"],
+        ],
+    )
     result = run_import(registered["AMN"], "insatser", path, accept_valid=True)
-    assert Episode.objects.get().detail == "=HYPERLINK(\"http://x\")"
+    assert Episode.objects.get().detail == '=HYPERLINK("http://x")'
 
     from helhetsbild.imports.report import write_report_csv
 
     report = tmp_path / "rapport.csv"
     with report.open("w", encoding="utf-8", newline="") as handle:
         write_report_csv(handle, "=cmd|' /C calc'!A0", result.issues)
-    cells = [cell for row in csv.reader(report.open(encoding="utf-8"), delimiter=";") for cell in row]
+    cells = [
+        cell for row in csv.reader(report.open(encoding="utf-8"), delimiter=";") for cell in row
+    ]
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
 
 
@@ -244,13 +415,19 @@ def test_a_samordningsnummer_that_became_a_personnummer_is_one_person(registered
     new = personnummer("19920407", "986")
     early = write_kind(tmp_path / "p1.csv", "personer", [[old, "M", "1992-04-07", "", "", ""]])
     run_import(registered["KS"], "personer", early)
-    run_import(registered["AMN"], "insatser",
-               write_kind(tmp_path / "i1.csv", "insatser", [[old, "kartläggning", "2023-01-10", "", ""]]))
+    run_import(
+        registered["AMN"],
+        "insatser",
+        write_kind(tmp_path / "i1.csv", "insatser", [[old, "kartläggning", "2023-01-10", "", ""]]),
+    )
 
     later = write_kind(tmp_path / "p2.csv", "personer", [[new, "M", "1992-04-07", "", "", old]])
     assert run_import(registered["KS"], "personer", later).state == BatchState.COMMITTED
-    run_import(registered["AMN"], "insatser",
-               write_kind(tmp_path / "i2.csv", "insatser", [[old, "rusta", "2023-03-01", "", ""]]))
+    run_import(
+        registered["AMN"],
+        "insatser",
+        write_kind(tmp_path / "i2.csv", "insatser", [[old, "rusta", "2023-03-01", "", ""]]),
+    )
 
     successor = Person.objects.get(pseudonym=pseudonym(parse_personnummer(new, today=TODAY)))
     predecessor = Person.objects.get(pseudonym=pseudonym(parse_personnummer(old, today=TODAY)))
@@ -259,9 +436,12 @@ def test_a_samordningsnummer_that_became_a_personnummer_is_one_person(registered
 
 
 def test_a_latin1_file_is_read_without_garbling(registered, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    path = write_kind(tmp_path / "insatser.csv", "insatser",
-                      [[ANNA, "förstahandskontrakt", "2024-02-01", "", "Bostadsbolaget Väst"]],
-                      encoding="cp1252")
+    path = write_kind(
+        tmp_path / "insatser.csv",
+        "insatser",
+        [[ANNA, "förstahandskontrakt", "2024-02-01", "", "Bostadsbolaget Väst"]],
+        encoding="cp1252",
+    )
     result = run_import(registered["KS"], "insatser", path)
     assert result.state == BatchState.COMMITTED
     assert any("Windows-1252" in note for note in result.notes)
@@ -270,8 +450,12 @@ def test_a_latin1_file_is_read_without_garbling(registered, tmp_path) -> None:  
 
 @pytest.mark.parametrize("delimiter", [";", ",", "\t"])
 def test_the_delimiter_is_detected(registered, tmp_path, delimiter: str) -> None:  # type: ignore[no-untyped-def]
-    path = write_kind(tmp_path / "f.csv", "forsorjningsstod", [["H7", ANNA, "2024-03", "8 450,50"]],
-                      delimiter=delimiter)
+    path = write_kind(
+        tmp_path / "f.csv",
+        "forsorjningsstod",
+        [["H7", ANNA, "2024-03", "8 450,50"]],
+        delimiter=delimiter,
+    )
     result = run_import(registered["SN"], "forsorjningsstod", path)
     assert result.state == BatchState.COMMITTED, result.issues
     from helhetsbild.register.models import AssistancePayment
@@ -279,7 +463,9 @@ def test_the_delimiter_is_detected(registered, tmp_path, delimiter: str) -> None
     assert str(AssistancePayment.objects.get().amount) == "8450.50"
 
 
-def test_a_committee_restricted_by_an_admin_cannot_import_that_kind(registered, persons_file) -> None:  # type: ignore[no-untyped-def]
+def test_a_committee_restricted_by_an_admin_cannot_import_that_kind(
+    registered, persons_file
+) -> None:  # type: ignore[no-untyped-def]
     registered["UN"].import_kinds = ["sfi"]
     registered["UN"].save()
     result = run_import(registered["UN"], "personer", persons_file)

@@ -17,7 +17,9 @@ ANNA = personnummer("19900101", "980")
 HEADER = "personnummer;kön;födelsedatum\n"
 
 
-def rows_of(path: Path, kind_name: str = "personer") -> tuple[list[str], list[tuple[int, list[str]]]]:
+def rows_of(
+    path: Path, kind_name: str = "personer"
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
     stream = reader.open_rows(reader.inspect(path, path.name), kind(kind_name))
     return stream.header, list(stream.rows)
 
@@ -48,7 +50,9 @@ def test_blank_lines_are_skipped_but_row_numbers_follow_the_file(tmp_path: Path)
         (b"namn|adress\nx|y\n", "inga k\xe4nda kolumner"),
     ],
 )
-def test_unreadable_files_are_refused_with_a_reason(tmp_path: Path, content: bytes, message: str) -> None:
+def test_unreadable_files_are_refused_with_a_reason(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
     path = tmp_path / "fil.csv"
     path.write_bytes(content)
     with pytest.raises(reader.FileRejected, match=message):
@@ -76,33 +80,54 @@ def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
 
 @pytest.mark.django_db
 def test_xlsx_with_real_dates_numbers_and_a_formula(committees, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = _workbook(tmp_path / "export.xlsx", {"personer": [
-        ["personnummer", "kön", "födelsedatum", "utbildningsnivå"],
-        [int(ANNA.replace("-", "")), "K", dt.datetime(1990, 1, 1), "=A1"],
-    ]})
+    path = _workbook(
+        tmp_path / "export.xlsx",
+        {
+            "personer": [
+                ["personnummer", "kön", "födelsedatum", "utbildningsnivå"],
+                [int(ANNA.replace("-", "")), "K", dt.datetime(1990, 1, 1), "=A1"],
+            ]
+        },
+    )
     result = run_import(committees["KS"], "personer", path)
     assert result.state == BatchState.REJECTED
     assert [(i.row, i.column, i.reason) for i in result.issues] == [
-        (2, "utbildningsnivå", "är en formel, inte ett värde")]
+        (2, "utbildningsnivå", "är en formel, inte ett värde")
+    ]
 
 
 @pytest.mark.django_db
 def test_xlsx_sheet_named_by_kind_is_chosen_among_several(committees, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = _workbook(tmp_path / "allt.xlsx", {
-        "Info": [["Export från Procapita"]],
-        "personer": [["personnummer", "kön", "födelsedatum"], [ANNA, "K", dt.date(1990, 1, 1)]],
-    })
+    path = _workbook(
+        tmp_path / "allt.xlsx",
+        {
+            "Info": [["Export från Procapita"]],
+            "personer": [["personnummer", "kön", "födelsedatum"], [ANNA, "K", dt.date(1990, 1, 1)]],
+        },
+    )
     assert run_import(committees["KS"], "personer", path).state == BatchState.COMMITTED
     assert str(PersonRecord.objects.get().birth_date) == "1990-01-01"
 
 
 @pytest.mark.django_db
 def test_formula_text_in_an_xlsx_text_cell_is_kept_as_text(committees, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    run_import(committees["KS"], "personer", _workbook(tmp_path / "p.xlsx", {"personer": [
-        ["personnummer", "kön", "födelsedatum"], [ANNA, "K", "1990-01-01"]]}))
-    path = _workbook(tmp_path / "i.xlsx", {"insatser": [
-        ["personnummer", "insats", "startdatum", "detalj"],
-        [ANNA, "praktik", "2024-01-02", "=1+1"]]})
+    run_import(
+        committees["KS"],
+        "personer",
+        _workbook(
+            tmp_path / "p.xlsx",
+            {"personer": [["personnummer", "kön", "födelsedatum"], [ANNA, "K", "1990-01-01"]]},
+        ),
+    )
+    path = _workbook(
+        tmp_path / "i.xlsx",
+        {
+            "insatser": [
+                ["personnummer", "insats", "startdatum", "detalj"],
+                [ANNA, "praktik", "2024-01-02", "=1+1"],
+            ]
+        },
+    )
     assert run_import(committees["AMN"], "insatser", path).state == BatchState.COMMITTED
     assert Episode.objects.get().detail == "=1+1"
 
@@ -124,7 +149,9 @@ def test_a_broken_xlsx_is_refused(tmp_path: Path) -> None:
 
 def test_a_broken_quote_names_the_row(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
-    path.write_text(HEADER + f'{ANNA};K;1990-01-01\n{ANNA};"K' + "x" * (2 * 1024 * 1024) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        HEADER + f'{ANNA};K;1990-01-01\n{ANNA};"K' + "x" * (2 * 1024 * 1024) + "\n",
+        encoding="utf-8",
+    )
     with pytest.raises(reader.FileRejected, match="Rad 3"):
         rows_of(path)

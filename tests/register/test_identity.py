@@ -60,7 +60,9 @@ serials = st.integers(min_value=980, max_value=999).map(str)
 
 
 @given(birth=birth_dates, serial=serials, coordination=st.booleans())
-def test_every_generated_test_number_parses(birth: dt.date, serial: str, coordination: bool) -> None:
+def test_every_generated_test_number_parses(
+    birth: dt.date, serial: str, coordination: bool
+) -> None:
     raw = personnummer(birth.strftime("%Y%m%d"), serial, coordination)
     number = parse_personnummer(raw, today=TODAY)
     assert number.birth_date == birth
@@ -73,7 +75,7 @@ def test_the_check_digit_catches_every_single_digit_error(
     birth: dt.date, serial: str, position: int, delta: int
 ) -> None:
     digits = personnummer(birth.strftime("%Y%m%d"), serial).replace("-", "")
-    changed = digits[:position] + str((int(digits[position]) + delta) % 10) + digits[position + 1:]
+    changed = digits[:position] + str((int(digits[position]) + delta) % 10) + digits[position + 1 :]
     assert luhn_check_digit(changed[2:11]) != int(changed[11])
 
 
@@ -96,7 +98,9 @@ def test_mask_keeps_birth_date_only() -> None:
 
 
 def test_log_filter_masks_numbers_in_any_message() -> None:
-    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "fel för %s och 8112189876", ("19811218-9876",), None)
+    record = logging.LogRecord(
+        "x", logging.ERROR, __file__, 1, "fel för %s och 8112189876", ("19811218-9876",), None
+    )
     MaskPersonnummerFilter().filter(record)
     message = record.getMessage()
     assert "9876" not in message

@@ -29,8 +29,14 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 TIMEOUT_MS = 10_000
@@ -78,14 +84,30 @@ def page(chromium: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-u
 def world(transactional_db, committees, tmp_path: Path):  # type: ignore[no-untyped-def]
     """As in test_pages: KS registers Anna and Berit; AMN owns an episode of Anna's, SN a payment
     of Berit's and one quarantined row (month 2024-13)."""
-    run_import(committees["KS"], "personer", write_kind(tmp_path / "p.csv", "personer", [
-        [ANNA, "K", "1990-01-01", "", "", ""], [BERIT, "K", "1985-05-05", "", "", ""]]))
-    run_import(committees["AMN"], "insatser", write_kind(tmp_path / "i.csv", "insatser", [
-        [ANNA, "praktik", "2024-02-01", "", "Lager"]]))
-    run_import(committees["SN"], "forsorjningsstod", write_kind(
-        tmp_path / "f.csv", "forsorjningsstod", [["H1", BERIT, "2024-03", "9000"],
-                                                 ["H2", BERIT, "2024-13", "1"]]),
-        accept_valid=True)
+    run_import(
+        committees["KS"],
+        "personer",
+        write_kind(
+            tmp_path / "p.csv",
+            "personer",
+            [[ANNA, "K", "1990-01-01", "", "", ""], [BERIT, "K", "1985-05-05", "", "", ""]],
+        ),
+    )
+    run_import(
+        committees["AMN"],
+        "insatser",
+        write_kind(tmp_path / "i.csv", "insatser", [[ANNA, "praktik", "2024-02-01", "", "Lager"]]),
+    )
+    run_import(
+        committees["SN"],
+        "forsorjningsstod",
+        write_kind(
+            tmp_path / "f.csv",
+            "forsorjningsstod",
+            [["H1", BERIT, "2024-03", "9000"], ["H2", BERIT, "2024-13", "1"]],
+        ),
+        accept_valid=True,
+    )
     return committees
 
 
@@ -114,6 +136,51 @@ def assert_accessible(page: Page, axe: Axe, what: str) -> None:
     )
     problems += [f"  aria-describedby pekar på ett id som saknas: {item}" for item in broken]
     assert not problems, f"{what} ({page.url}) har {len(problems)} fel:\n" + "\n".join(problems)
+
+
+def assert_reflows(page: Page, what: str) -> None:
+    """WCAG 1.4.10: at 320 CSS px nothing but a data table may need horizontal scrolling."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    try:
+        too_wide = page.evaluate(
+            """() => [...document.querySelectorAll('main *, header *')]
+                .filter(el => !el.closest('table') && el.getBoundingClientRect().right > 321)
+                .map(el => `${el.outerHTML.slice(0, 120)} (${Math.round(el.getBoundingClientRect().right)} px)`)"""
+        )
+        width = page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        page.set_viewport_size(size)
+    assert not too_wide, f"{what} ({page.url}) är bredare än 320 px:\n  " + "\n  ".join(too_wide)
+    has_table = page.locator("main table").count() > 0
+    assert has_table or width <= 320, f"{what}: sidan är {width} px bred vid 320 px"
+
+
+def luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    high, low = sorted([luminance(a), luminance(b)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def focus_indicator_colours(page: Page) -> list[tuple[int, int, int]]:
+    """The colours of the focused element's outline and box-shadow, as computed."""
+    style = page.evaluate(
+        """() => { const s = getComputedStyle(document.activeElement);
+                   return [s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0
+                           ? s.outlineColor : '', s.boxShadow].join(' '); }"""
+    )
+    return [
+        (int(r), int(g), int(b))
+        for r, g, b in re.findall(r"rgba?\((\d+), (\d+), (\d+)", style)
+    ]
 
 
 def log_in(page: Page, user, axe: Axe | None = None) -> None:  # type: ignore[no-untyped-def]
@@ -189,8 +256,11 @@ def test_an_upload_with_a_bad_row_is_rejected_then_a_good_one_imported(  # type:
     expect(page.get_by_label(FILE_LABEL)).to_have_attribute("aria-invalid", "true")
     assert_accessible(page, axe, "Uppladdningssidan med fel")
 
-    bad = write_kind(tmp_path / "insatser-fel.csv", "insatser", [
-        [ANNA, "matcha", "2024-04-01", "", ""], [BERIT_TYPO, "matcha", "2024-04-02", "", ""]])
+    bad = write_kind(
+        tmp_path / "insatser-fel.csv",
+        "insatser",
+        [[ANNA, "matcha", "2024-04-01", "", ""], [BERIT_TYPO, "matcha", "2024-04-02", "", ""]],
+    )
     upload(page, bad, "Insatser")
     expect(page).to_have_url(re.compile(r"/import/omgang/\d+/$"))
     assert fact(page, "Status") == "Avvisad"
@@ -211,8 +281,11 @@ def test_an_upload_with_a_bad_row_is_rejected_then_a_good_one_imported(  # type:
     page.screenshot(path=tmp_path / "upload-result-rejected.png", full_page=True)
 
     # A dry run renders the result page itself, and saves nothing.
-    good = write_kind(tmp_path / "insatser.csv", "insatser", [
-        [ANNA, "matcha", "2024-04-01", "", ""], [BERIT, "matcha", "2024-04-02", "", "Sfi"]])
+    good = write_kind(
+        tmp_path / "insatser.csv",
+        "insatser",
+        [[ANNA, "matcha", "2024-04-01", "", ""], [BERIT, "matcha", "2024-04-02", "", "Sfi"]],
+    )
     batches = ImportBatch.objects.count()
     upload(page, good, "Insatser", dry_run=True)
     expect(page.get_by_role("heading", level=1)).to_have_text("Provkörning")
@@ -239,7 +312,9 @@ def test_a_person_is_found_by_post_and_shown_with_own_records_only(  # type: ign
     page: Page, axe: Axe, world, tmp_path: Path
 ) -> None:
     log_in(page, caseworker(world["AMN"]))
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Register AMN").click()
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name="Register AMN"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Registret för")
     listing = page.get_by_role("table", name="Personer som nämnden har uppgifter om")
     expect(listing.locator("tbody tr")).to_have_count(1)

@@ -25,12 +25,30 @@ BERIT = personnummer("19850505", "982")
 def world(committees, tmp_path: Path):  # type: ignore[no-untyped-def]
     """KS registers two persons; AMN owns an episode of Anna's, SN a payment of Berit's and a
     quarantined row."""
-    run_import(committees["KS"], "personer", write_kind(tmp_path / "p.csv", "personer", [
-        [ANNA, "K", "1990-01-01", "", "", ""], [BERIT, "K", "1985-05-05", "", "", ""]]))
-    run_import(committees["AMN"], "insatser", write_kind(tmp_path / "i.csv", "insatser", [
-        [ANNA, "praktik", "2024-02-01", "", "Lager"]]))
-    run_import(committees["SN"], "forsorjningsstod", write_kind(tmp_path / "f.csv", "forsorjningsstod", [
-        ["H1", BERIT, "2024-03", "9000"], ["H2", BERIT, "2024-13", "1"]]), accept_valid=True)
+    run_import(
+        committees["KS"],
+        "personer",
+        write_kind(
+            tmp_path / "p.csv",
+            "personer",
+            [[ANNA, "K", "1990-01-01", "", "", ""], [BERIT, "K", "1985-05-05", "", "", ""]],
+        ),
+    )
+    run_import(
+        committees["AMN"],
+        "insatser",
+        write_kind(tmp_path / "i.csv", "insatser", [[ANNA, "praktik", "2024-02-01", "", "Lager"]]),
+    )
+    run_import(
+        committees["SN"],
+        "forsorjningsstod",
+        write_kind(
+            tmp_path / "f.csv",
+            "forsorjningsstod",
+            [["H1", BERIT, "2024-03", "9000"], ["H2", BERIT, "2024-13", "1"]],
+        ),
+        accept_valid=True,
+    )
     return committees
 
 
@@ -53,19 +71,29 @@ def test_login_page_is_swedish() -> None:
 
 
 def test_anonymous_visitors_are_sent_to_log_in(world) -> None:  # type: ignore[no-untyped-def]
-    for url in [reverse("home"), reverse("imports:upload"), reverse("imports:history"),
-                reverse("register:persons", args=["AMN"])]:
+    for url in [
+        reverse("home"),
+        reverse("imports:upload"),
+        reverse("imports:history"),
+        reverse("register:persons", args=["AMN"]),
+    ]:
         response = Client().get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_a_caseworker_uploads_a_file_and_reads_its_report(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     client = logged_in(caseworker(world["AMN"]))
-    path = write_kind(tmp_path / "insatser.csv", "insatser", [
-        [ANNA, "matcha", "2024-04-01", "", ""], [BERIT, "matcha", "2024-04-31", "", ""]])
+    path = write_kind(
+        tmp_path / "insatser.csv",
+        "insatser",
+        [[ANNA, "matcha", "2024-04-01", "", ""], [BERIT, "matcha", "2024-04-31", "", ""]],
+    )
     with path.open("rb") as handle:
-        response = client.post(reverse("imports:upload"), {
-            "committee": world["AMN"].pk, "kind": "insatser", "file": handle}, follow=True)
+        response = client.post(
+            reverse("imports:upload"),
+            {"committee": world["AMN"].pk, "kind": "insatser", "file": handle},
+            follow=True,
+        )
     assert response.status_code == 200
     assert "Avvisad" in response.text and "är inget verkligt datum" in response.text
     batch = ImportBatch.objects.latest("id")
@@ -76,20 +104,28 @@ def test_a_caseworker_uploads_a_file_and_reads_its_report(world, tmp_path: Path)
 
 def test_a_dry_run_through_the_page_saves_nothing(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     client = logged_in(caseworker(world["AMN"]))
-    path = write_kind(tmp_path / "insatser.csv", "insatser", [[ANNA, "matcha", "2024-04-01", "", ""]])
+    path = write_kind(
+        tmp_path / "insatser.csv", "insatser", [[ANNA, "matcha", "2024-04-01", "", ""]]
+    )
     batches = ImportBatch.objects.count()
     with path.open("rb") as handle:
-        response = client.post(reverse("imports:upload"), {
-            "committee": world["AMN"].pk, "kind": "insatser", "file": handle, "dry_run": "on"})
+        response = client.post(
+            reverse("imports:upload"),
+            {"committee": world["AMN"].pk, "kind": "insatser", "file": handle, "dry_run": "on"},
+        )
     assert "Provkörning" in response.text and ImportBatch.objects.count() == batches
 
 
 def test_a_caseworker_cannot_import_for_another_committee(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     client = logged_in(caseworker(world["AMN"]))
-    path = write_kind(tmp_path / "insatser.csv", "insatser", [[ANNA, "matcha", "2024-04-01", "", ""]])
+    path = write_kind(
+        tmp_path / "insatser.csv", "insatser", [[ANNA, "matcha", "2024-04-01", "", ""]]
+    )
     with path.open("rb") as handle:
-        response = client.post(reverse("imports:upload"), {
-            "committee": world["SN"].pk, "kind": "insatser", "file": handle})
+        response = client.post(
+            reverse("imports:upload"),
+            {"committee": world["SN"].pk, "kind": "insatser", "file": handle},
+        )
     assert response.status_code == 200 and "Välj ett giltigt alternativ" in response.text
     assert not ImportBatch.objects.filter(committee=world["SN"], kind="insatser").exists()
 
@@ -121,7 +157,10 @@ GUESSES = [
     ("register:person", lambda w: ["AMN", person_id(BERIT)]),
     ("register:person", lambda w: ["AMN", 999999]),
     ("imports:batch", lambda w: [ImportBatch.objects.filter(committee=w["SN"]).first().pk]),
-    ("imports:batch_report_csv", lambda w: [ImportBatch.objects.filter(committee=w["SN"]).first().pk]),
+    (
+        "imports:batch_report_csv",
+        lambda w: [ImportBatch.objects.filter(committee=w["SN"]).first().pk],
+    ),
     ("imports:quarantine_csv", lambda w: [QuarantineRow.objects.get().batch_id]),
     ("imports:quarantine_row", lambda w: [QuarantineRow.objects.get().pk]),
 ]
@@ -157,8 +196,10 @@ def test_the_quarantine_shows_the_row_to_its_committee_and_logs_it(world) -> Non
     page = client.get(reverse("imports:quarantine_row", args=[row.pk]))
     assert BERIT in page.text
     assert AccessEvent.objects.filter(user=user, action=events.QUARANTINE_VIEWED).count() == 1
-    corrected = client.post(reverse("imports:quarantine_row", args=[row.pk]), {
-        "hushåll": "H2", "personnummer": BERIT, "månad": "2024-12", "belopp": "1"})
+    corrected = client.post(
+        reverse("imports:quarantine_row", args=[row.pk]),
+        {"hushåll": "H2", "personnummer": BERIT, "månad": "2024-12", "belopp": "1"},
+    )
     assert corrected.status_code == 302
     row.refresh_from_db()
     assert row.state == "corrected"
@@ -166,8 +207,12 @@ def test_the_quarantine_shows_the_row_to_its_committee_and_logs_it(world) -> Non
 
 def test_no_personnummer_in_any_link_of_the_pages(world) -> None:  # type: ignore[no-untyped-def]
     client = logged_in(caseworker(world["SN"]))
-    for url in [reverse("home"), reverse("register:persons", args=["SN"]),
-                reverse("imports:history"), reverse("imports:quarantine")]:
+    for url in [
+        reverse("home"),
+        reverse("register:persons", args=["SN"]),
+        reverse("imports:history"),
+        reverse("imports:quarantine"),
+    ]:
         hrefs = re.findall(r'href="([^"]+)"', client.get(url).text)
         assert hrefs and not any(re.search(r"\d{8}-?\d{4}", href) for href in hrefs)
 

@@ -18,3 +18,6 @@ class AccessEvent(models.Model):
         ordering = ["-at"]
         verbose_name = _("åtkomsthändelse")
         verbose_name_plural = _("åtkomstlogg")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action}"

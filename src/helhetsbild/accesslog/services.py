@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from helhetsbild.accesslog.events import LABELS
 from helhetsbild.accesslog.models import AccessEvent
@@ -6,7 +6,7 @@ from helhetsbild.accesslog.models import AccessEvent
 
 def access_event_record(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     action: str,
     pseudonym: str = "",
     committee_code: str = "",

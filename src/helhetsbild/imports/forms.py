@@ -11,19 +11,25 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Slag av fil"), choices=())
     file = forms.FileField(
         label=_("Fil"),
-        help_text=_("CSV (semikolon eller komma, UTF-8) eller Excel (.xlsx) i det kanoniska formatet."),
+        help_text=_(
+            "CSV (semikolon eller komma, UTF-8) eller Excel (.xlsx) i det kanoniska formatet."
+        ),
     )
     accept_valid = forms.BooleanField(
         label=_("Spara giltiga rader och lägg felaktiga rader i karantän"), required=False
     )
-    dry_run = forms.BooleanField(label=_("Provkör: kontrollera bara, spara ingenting"), required=False)
+    dry_run = forms.BooleanField(
+        label=_("Provkör: kontrollera bara, spara ingenting"), required=False
+    )
 
     def __init__(self, *args: object, committees: QuerySet[Committee], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["committee"].queryset = committees  # type: ignore[attr-defined]
         if committees.count() == 1:
             self.fields["committee"].initial = committees.first()
-        self.fields["kind"].choices = [(name, spec.label) for name, spec in kinds().items()]
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, forms.ChoiceField)
+        kind_field.choices = [(name, spec.label) for name, spec in kinds().items()]
 
 
 class QuarantineCorrectionForm(forms.Form):

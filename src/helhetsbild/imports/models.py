@@ -62,6 +62,9 @@ class ImportIssue(models.Model):
         verbose_name = _("importfel")
         verbose_name_plural = _("importfel")
 
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row} {self.column}: {self.reason}"
+
 
 class QuarantineState(models.TextChoices):
     OPEN = "open", _("Öppen")
@@ -86,3 +89,6 @@ class QuarantineRow(models.Model):
         ordering = ["batch", "row"]
         verbose_name = _("karantänrad")
         verbose_name_plural = _("karantän")
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row} ({self.state})"

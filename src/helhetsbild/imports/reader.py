@@ -101,7 +101,9 @@ def _inspect_text(path: Path, name: str, size: int) -> SourceFile:
         while chunk := handle.read(CHUNK_BYTES):
             digest.update(chunk)
             if b"\x00" in chunk:
-                raise FileRejected(_("Filen innehåller binära data (NUL-tecken) och är ingen textfil."))
+                raise FileRejected(
+                    _("Filen innehåller binära data (NUL-tecken) och är ingen textfil.")
+                )
             if is_utf8:
                 try:
                     mojibake = mojibake or bool(MOJIBAKE.search(utf8.decode(chunk)))
@@ -244,7 +246,10 @@ def _refuse_zip_bomb(path: Path) -> None:
         raise FileRejected(_("Filen kan inte läsas som en Excel-fil (.xlsx).")) from None
     if unpacked > XLSX_MAX_UNCOMPRESSED or unpacked > XLSX_MAX_RATIO * path.stat().st_size:
         raise FileRejected(
-            _("Excel-filen packas upp till %(size)s MB, orimligt mycket för sin storlek; den läses inte.")
+            _(
+                "Excel-filen packas upp till %(size)s MB, orimligt mycket för sin storlek; "
+                "den läses inte."
+            )
             % {"size": unpacked // 1024**2}
         )
 

@@ -2,7 +2,7 @@
 
 import csv
 from collections.abc import Iterable
-from typing import IO
+from typing import Protocol
 
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(text: str) -> str:
-    """A cell that a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice)."""
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice)."""
     return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
@@ -20,13 +20,19 @@ def report_headers() -> list[str]:
     return [_("fil"), _("rad"), _("kolumn"), _("värde"), _("orsak")]
 
 
-def write_report_csv(handle: IO[str], file_name: str, lines: Iterable[ReportLine]) -> None:
+class Writable(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+def write_report_csv(handle: Writable, file_name: str, lines: Iterable[ReportLine]) -> None:
     writer = csv.writer(handle, delimiter=";")
     writer.writerow(report_headers())
     for line in lines:
         writer.writerow(
-            [spreadsheet_safe(cell) for cell in
-             (file_name, str(line.row or ""), line.column, line.value, line.reason)]
+            [
+                spreadsheet_safe(cell)
+                for cell in (file_name, str(line.row or ""), line.column, line.value, line.reason)
+            ]
         )
 
 

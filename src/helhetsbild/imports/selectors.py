@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
@@ -13,8 +13,6 @@ from helhetsbild.imports.formats import kinds
 from helhetsbild.imports.models import ImportBatch, QuarantineRow, QuarantineState
 from helhetsbild.organisation.permissions import Action, committees_for
 from helhetsbild.register.identity import decrypt_text
-
-User = AbstractBaseUser | AnonymousUser
 
 
 def batches_for_user(user: User) -> QuerySet[ImportBatch]:
@@ -51,12 +49,21 @@ def register_status() -> dict[str, Any]:
     """
     counts: dict[str, dict[str, int]] = {}
     for name, spec in kinds().items():
-        rows = spec.model.objects.values("committee__code").annotate(n=Count("id"))
+        rows = spec.model._default_manager.values("committee__code").annotate(n=Count("id"))
         counts[name] = {row["committee__code"]: row["n"] for row in rows}
     batches = [
-        {"id": b.pk, "kind": b.kind, "committee": b.committee.code, "state": b.state,
-         "rows": b.rows, "accepted": b.accepted, "rejected": b.rejected, "sha256": b.sha256,
-         "file_name": b.file_name, "started_at": b.started_at.isoformat()}
+        {
+            "id": b.pk,
+            "kind": b.kind,
+            "committee": b.committee.code,
+            "state": b.state,
+            "rows": b.rows,
+            "accepted": b.accepted,
+            "rejected": b.rejected,
+            "sha256": b.sha256,
+            "file_name": b.file_name,
+            "started_at": b.started_at.isoformat(),
+        }
         for b in ImportBatch.objects.select_related("committee").order_by("id")
     ]
     return {

@@ -13,16 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helhetsbild.imports import reader
-from helhetsbild.imports.formats import Kind, kind as kind_named
 from helhetsbild.accesslog import events
 from helhetsbild.accesslog.services import access_event_record
+from helhetsbild.imports import reader
+from helhetsbild.imports.formats import Kind
+from helhetsbild.imports.formats import kind as kind_named
 from helhetsbild.imports.models import (
     BatchState,
     ImportBatch,
@@ -31,7 +32,7 @@ from helhetsbild.imports.models import (
     QuarantineState,
 )
 from helhetsbild.imports.validation import CheckedRow, Problem, check_row, natural_key
-from helhetsbild.imports.writer import UpsertWriter, converter
+from helhetsbild.imports.writer import UpsertWriter, concrete_field, converter
 from helhetsbild.organisation.models import Committee
 from helhetsbild.organisation.permissions import Action, committees_for
 from helhetsbild.register.identity import decrypt_text, encrypt_text
@@ -79,7 +80,7 @@ class _Undo(Exception):
 
 def import_file(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     committee: Committee,
     kind: str,
     path: Path,
@@ -90,13 +91,19 @@ def import_file(
     today: dt.date | None = None,
 ) -> ImportResult:
     """Import `path` as `kind` for `committee`. `actor` None is the operator at the command line."""
-    if actor is not None and not committees_for(actor, Action.IMPORT_RUN).filter(pk=committee.pk).exists():
+    if (
+        actor is not None
+        and not committees_for(actor, Action.IMPORT_RUN).filter(pk=committee.pk).exists()
+    ):
         raise PermissionDenied
     spec = kind_named(kind)
     result = ImportResult(kind, committee.code, file_name, BatchState.REJECTED, dry_run)
     if not committee.may_import(kind):
-        return _refuse(result, _("Nämnden %(code)s får inte importera %(kind)s.")
-                       % {"code": committee.code, "kind": spec.label})
+        return _refuse(
+            result,
+            _("Nämnden %(code)s får inte importera %(kind)s.")
+            % {"code": committee.code, "kind": spec.label},
+        )
     try:
         source = reader.inspect(path, file_name)
     except reader.FileRejected as error:
@@ -167,10 +174,15 @@ class _Run:
         present = {self.kind.column(h).field for h in headers if h is not None}
         data_columns = [c for c in self.kind.columns if c.field not in IDENTITY_FIELDS]
         key_fields = [self.kind.column(h).field for h in self.kind.key]
-        writer = UpsertWriter(self.kind.model, key_fields, [c.field for c in data_columns],
-                              [c.field for c in data_columns if c.field in present])
-        meta = self.kind.model._meta
-        self.converters = [(c.header, converter(meta.get_field(c.field))) for c in data_columns]
+        writer = UpsertWriter(
+            self.kind.model,
+            key_fields,
+            [c.field for c in data_columns],
+            [c.field for c in data_columns if c.field in present],
+        )
+        self.converters = [
+            (c.header, converter(concrete_field(self.kind.model, c.field))) for c in data_columns
+        ]
         for chunk in _chunks(self._checked(stream, headers), CHUNK_ROWS):
             self._write_chunk(chunk, batch, writer)
             if self.progress:
@@ -185,8 +197,13 @@ class _Run:
             if not name:
                 mapped.append(None)
             elif name not in known:
-                self._problem(1, text, "", _("okänd kolumn; tillåtna kolumner är %(columns)s")
-                              % {"columns": ", ".join(self.kind.headers)})
+                self._problem(
+                    1,
+                    text,
+                    "",
+                    _("okänd kolumn; tillåtna kolumner är %(columns)s")
+                    % {"columns": ", ".join(self.kind.headers)},
+                )
                 mapped.append(None)
             elif known[name] in mapped:
                 self._problem(1, text, "", _("kolumnen förekommer mer än en gång"))
@@ -202,15 +219,31 @@ class _Run:
         width = len(headers)
         for row_number, cells in stream.rows:
             self.rows += 1
-            raw = {h: cell.strip() for h, cell in zip(headers, cells, strict=False) if h is not None}
+            raw = {
+                h: cell.strip() for h, cell in zip(headers, cells, strict=False) if h is not None
+            }
             if _misshapen(cells, width):
-                yield CheckedRow(row_number, raw, problems=[Problem("", "", _(
-                    "raden har %(found)s fält men rubrikraden har %(expected)s; "
-                    "kontrollera avgränsare och citattecken") % {"found": len(cells), "expected": width})])
+                yield CheckedRow(
+                    row_number,
+                    raw,
+                    problems=[
+                        Problem(
+                            "",
+                            "",
+                            _(
+                                "raden har %(found)s fält men rubrikraden har %(expected)s; "
+                                "kontrollera avgränsare och citattecken"
+                            )
+                            % {"found": len(cells), "expected": width},
+                        )
+                    ],
+                )
             else:
                 yield check_row(self.kind, row_number, raw, self.today)
 
-    def _write_chunk(self, chunk: list[CheckedRow], batch: ImportBatch, writer: UpsertWriter) -> None:
+    def _write_chunk(
+        self, chunk: list[CheckedRow], batch: ImportBatch, writer: UpsertWriter
+    ) -> None:
         identity = self.kind.identity_column.header
         ok_rows = [row for row in chunk if row.ok]
         ids = identities_resolve(
@@ -220,8 +253,11 @@ class _Run:
         for row in ok_rows:
             person_id = ids.get(row.values[identity].digits)
             if person_id is None:
-                row.problems.append(Problem(identity, "", _(
-                    "personen finns inte i registret; importera personer först")))
+                row.problems.append(
+                    Problem(
+                        identity, "", _("personen finns inte i registret; importera personer först")
+                    )
+                )
             elif self._is_duplicate(row) or not self._linked(row, person_id):
                 continue
             else:
@@ -242,8 +278,14 @@ class _Run:
         if earlier is None:
             self.seen[key] = row.row
             return False
-        row.problems.append(Problem(", ".join(self.kind.key), "", _(
-            "dubblett: samma %(key)s som rad %(row)s") % {"key": ", ".join(self.kind.key), "row": earlier}))
+        row.problems.append(
+            Problem(
+                ", ".join(self.kind.key),
+                "",
+                _("dubblett: samma %(key)s som rad %(row)s")
+                % {"key": ", ".join(self.kind.key), "row": earlier},
+            )
+        )
         return True
 
     def _linked(self, row: CheckedRow, person_id: int) -> bool:
@@ -254,14 +296,20 @@ class _Run:
             with transaction.atomic():
                 identity_link(predecessor=predecessor, successor_id=person_id)
         except LinkRefused as error:
-            row.problems.append(Problem("tidigare samordningsnummer", predecessor.masked, str(error)))
+            row.problems.append(
+                Problem("tidigare samordningsnummer", predecessor.masked, str(error))
+            )
             return False
         return True
 
     def _record(self, row: CheckedRow, batch_id: int, person_id: int) -> tuple[Any, ...]:
         values = row.values
-        return (self.committee.pk, batch_id, person_id,
-                *(convert(values.get(header)) for header, convert in self.converters))
+        return (
+            self.committee.pk,
+            batch_id,
+            person_id,
+            *(convert(values.get(header)) for header, convert in self.converters),
+        )
 
     def _problem(self, row: int, column: str, value: str, reason: str) -> None:
         self.problem_count += 1
@@ -312,14 +360,17 @@ def _resolve_quarantine(batch: ImportBatch, run: _Run) -> None:
         raw = json.loads(decrypt_text(row.values_encrypted))
         checked = check_row(run.kind, row.row, raw, run.today)
         broken = {problem.column for problem in checked.problems}
-        if not broken & set(run.kind.key) and hash(natural_key(run.kind, checked.values)) in run.seen:
+        if (
+            not broken & set(run.kind.key)
+            and hash(natural_key(run.kind, checked.values)) in run.seen
+        ):
             row.state, row.corrected_by_batch = QuarantineState.CORRECTED, batch
             corrected.append(row)
     QuarantineRow.objects.bulk_update(corrected, ["state", "corrected_by_batch"])
 
 
 def quarantine_row_correct(
-    *, actor: AbstractBaseUser, row: QuarantineRow, values: dict[str, str]
+    *, actor: User, row: QuarantineRow, values: dict[str, str]
 ) -> ImportResult:
     """Import one corrected row through the same pipeline as any file, as a batch of its own."""
     committee, spec = row.batch.committee, kind_named(row.batch.kind)
@@ -334,7 +385,10 @@ def quarantine_row_correct(
     path = Path(handle.name)
     try:
         result = import_file(
-            actor=actor, committee=committee, kind=spec.name, path=path,
+            actor=actor,
+            committee=committee,
+            kind=spec.name,
+            path=path,
             file_name=_("karantänrad %(row)s från omgång %(batch)s.csv")
             % {"row": row.row, "batch": row.batch_id},
         )
@@ -346,8 +400,10 @@ def quarantine_row_correct(
                 state=QuarantineState.CORRECTED, corrected_by_batch_id=result.batch_id
             )
             access_event_record(
-                actor=actor, action=events.QUARANTINE_ROW_CORRECTED,
-                committee_code=committee.code, detail=f"omgång {row.batch_id} rad {row.row}",
+                actor=actor,
+                action=events.QUARANTINE_ROW_CORRECTED,
+                committee_code=committee.code,
+                detail=f"omgång {row.batch_id} rad {row.row}",
             )
     return result
 
@@ -355,7 +411,9 @@ def quarantine_row_correct(
 def _earlier_batch(committee: Committee, kind: str, sha256: str) -> ImportBatch | None:
     return (
         ImportBatch.objects.filter(
-            committee=committee, kind=kind, sha256=sha256,
+            committee=committee,
+            kind=kind,
+            sha256=sha256,
             state__in=[BatchState.COMMITTED, BatchState.PARTIAL],
         )
         .order_by("started_at")
@@ -364,13 +422,23 @@ def _earlier_batch(committee: Committee, kind: str, sha256: str) -> ImportBatch 
 
 
 def _new_batch(
-    committee: Committee, kind: Kind, source: reader.SourceFile,
-    actor: AbstractBaseUser | None, started: dt.datetime,
+    committee: Committee,
+    kind: Kind,
+    source: reader.SourceFile,
+    actor: User | None,
+    started: dt.datetime,
 ) -> ImportBatch:
     return ImportBatch.objects.create(
-        committee=committee, kind=kind.name, state=BatchState.COMMITTED,
-        file_name=source.name[:255], sha256=source.sha256, size_bytes=source.size,
-        encoding=source.encoding, created_by=actor, started_at=started, finished_at=started,
+        committee=committee,
+        kind=kind.name,
+        state=BatchState.COMMITTED,
+        file_name=source.name[:255],
+        sha256=source.sha256,
+        size_bytes=source.size,
+        encoding=source.encoding,
+        created_by=actor,
+        started_at=started,
+        finished_at=started,
     )
 
 
@@ -387,15 +455,28 @@ def _finish(batch: ImportBatch, run: _Run, state: str) -> None:
 
 def _save_issues(batch: ImportBatch, report: list[ReportLine]) -> None:
     ImportIssue.objects.bulk_create(
-        (ImportIssue(batch=batch, row=line.row, column=line.column[:100], value=line.value[:200],
-                     reason=line.reason[:500]) for line in report),
+        (
+            ImportIssue(
+                batch=batch,
+                row=line.row,
+                column=line.column[:100],
+                value=line.value[:200],
+                reason=line.reason[:500],
+            )
+            for line in report
+        ),
         batch_size=1000,
     )
 
 
 def _result(
-    result: ImportResult, run: _Run, *, actor: AbstractBaseUser | None, committee: Committee,
-    source: reader.SourceFile, started: dt.datetime,
+    result: ImportResult,
+    run: _Run,
+    *,
+    actor: User | None,
+    committee: Committee,
+    source: reader.SourceFile,
+    started: dt.datetime,
 ) -> ImportResult:
     result.state, result.rows, result.rejected = run.state, run.rows, run.problem_rows
     result.accepted = 0 if run.rejected else run.accepted
@@ -406,8 +487,12 @@ def _result(
 
 
 def _record_rejection(
-    committee: Committee, kind: Kind, source: reader.SourceFile,
-    actor: AbstractBaseUser | None, started: dt.datetime, run: _Run,
+    committee: Committee,
+    kind: Kind,
+    source: reader.SourceFile,
+    actor: User | None,
+    started: dt.datetime,
+    run: _Run,
 ) -> int:
     """A rejected file changes nothing in the register, but the attempt and its report are kept."""
     with transaction.atomic():
@@ -424,21 +509,36 @@ def _refuse(result: ImportResult, reason: str) -> ImportResult:
 
 
 def _duplicate(
-    result: ImportResult, earlier: ImportBatch, *, actor: AbstractBaseUser | None,
+    result: ImportResult,
+    earlier: ImportBatch,
+    *,
+    actor: User | None,
     committee: Committee,
 ) -> ImportResult:
     result.state, result.duplicate_of = BatchState.DUPLICATE, earlier.pk
     result.notes.append(
         _("Filen är redan importerad (omgång %(id)s, %(when)s); ingenting ändrades.")
-        % {"id": earlier.pk, "when": timezone.localtime(earlier.started_at).strftime("%Y-%m-%d %H:%M")}
+        % {
+            "id": earlier.pk,
+            "when": timezone.localtime(earlier.started_at).strftime("%Y-%m-%d %H:%M"),
+        }
     )
     if not result.dry_run:
         now = timezone.now()
         batch = ImportBatch.objects.create(
-            committee=committee, kind=result.kind, state=BatchState.DUPLICATE,
-            file_name=result.file_name[:255], sha256=result.sha256, size_bytes=earlier.size_bytes,
-            encoding=earlier.encoding, delimiter=earlier.delimiter, rows=earlier.rows,
-            duplicate_of=earlier, created_by=actor, started_at=now, finished_at=now,
+            committee=committee,
+            kind=result.kind,
+            state=BatchState.DUPLICATE,
+            file_name=result.file_name[:255],
+            sha256=result.sha256,
+            size_bytes=earlier.size_bytes,
+            encoding=earlier.encoding,
+            delimiter=earlier.delimiter,
+            rows=earlier.rows,
+            duplicate_of=earlier,
+            created_by=actor,
+            started_at=now,
+            finished_at=now,
         )
         result.batch_id = batch.pk
     return result

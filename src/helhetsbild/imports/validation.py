@@ -97,7 +97,9 @@ def parse_code(raw: str, codes: str) -> str:
     listing = code_list(codes)
     code = listing.parse(raw)
     if code is None:
-        raise InvalidValue(_("är inget tillåtet värde (tillåtna: %(allowed)s)") % {"allowed": listing.allowed})
+        raise InvalidValue(
+            _("är inget tillåtet värde (tillåtna: %(allowed)s)") % {"allowed": listing.allowed}
+        )
     return code
 
 
@@ -138,7 +140,7 @@ def display_value(column: Column | None, raw: str) -> str:
 
 
 def check_row(kind: Kind, row: int, raw: dict[str, str], today: dt.date) -> CheckedRow:
-    """Every cell of the row, then the cross-field rules. All problems are reported, not the first."""
+    """Every cell of the row, then the cross-field rules: all problems, not just the first."""
     checked = CheckedRow(row=row, raw=raw)
     for header, text in raw.items():
         column = kind.column(header)

@@ -1,4 +1,4 @@
-"""Import pages: upload and report, history, quarantine. Thin: each calls one selector or service."""
+"""Import pages: upload and report, history, quarantine. Each calls one selector or service."""
 
 import csv
 import re
@@ -30,7 +30,7 @@ from helhetsbild.imports.services import (
     import_file,
     quarantine_row_correct,
 )
-from helhetsbild.organisation.permissions import Action, committees_for
+from helhetsbild.organisation.permissions import Action, acting_user, committees_for
 
 PAGE_SIZE = 100
 UNSAFE_FILE_NAME = re.compile(r"[^\w .,()-]")
@@ -39,7 +39,7 @@ UNSAFE_FILE_NAME = re.compile(r"[^\w .,()-]")
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    committees = committees_for(request.user, Action.IMPORT_RUN)
+    committees = committees_for(acting_user(request), Action.IMPORT_RUN)
     if not committees.exists():
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None, committees=committees)
@@ -61,9 +61,13 @@ def _import_upload(request: HttpRequest, form: UploadForm) -> ImportResult:
     path = Path(handle.name)
     try:
         return import_file(
-            actor=request.user, committee=form.cleaned_data["committee"],
-            kind=form.cleaned_data["kind"], path=path, file_name=safe_file_name(upload.name or ""),
-            dry_run=form.cleaned_data["dry_run"], accept_valid=form.cleaned_data["accept_valid"],
+            actor=acting_user(request),
+            committee=form.cleaned_data["committee"],
+            kind=form.cleaned_data["kind"],
+            path=path,
+            file_name=safe_file_name(upload.name or ""),
+            dry_run=form.cleaned_data["dry_run"],
+            accept_valid=form.cleaned_data["accept_valid"],
         )
     finally:
         path.unlink(missing_ok=True)
@@ -77,8 +81,8 @@ def safe_file_name(name: str) -> str:
 
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
-    batches = selectors.batches_for_user(request.user)
-    if not committees_for(request.user, Action.IMPORT_VIEW).exists():
+    batches = selectors.batches_for_user(acting_user(request))
+    if not committees_for(acting_user(request), Action.IMPORT_VIEW).exists():
         raise PermissionDenied
     page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("sida"))
     return render(request, "imports/history.html", {"page": page})
@@ -86,32 +90,42 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = selectors.batch_for_user(request.user, batch_id)
+    batch = selectors.batch_for_user(acting_user(request), batch_id)
     page = Paginator(batch.issues.all(), PAGE_SIZE).get_page(request.GET.get("sida"))
     quarantined = batch.quarantine.filter(state="open").count()
-    return render(request, "imports/batch.html", {
-        "batch": batch, "page": page, "quarantined": quarantined,
-        "kind_label": kind_named(batch.kind).label,
-    })
+    return render(
+        request,
+        "imports/batch.html",
+        {
+            "batch": batch,
+            "page": page,
+            "quarantined": quarantined,
+            "kind_label": kind_named(batch.kind).label,
+        },
+    )
 
 
 @login_required
 def batch_report_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = selectors.batch_for_user(request.user, batch_id)
+    batch = selectors.batch_for_user(acting_user(request), batch_id)
     response = _csv_response(f"importrapport-{batch.pk}.csv")
     lines = (ReportLine(i.row, i.column, i.value, i.reason) for i in batch.issues.all())
     with transaction.atomic():
-        access_event_record(actor=request.user, action=events.IMPORT_REPORT_DOWNLOADED,
-                            committee_code=batch.committee.code, detail=f"omgång {batch.pk}")
+        access_event_record(
+            actor=acting_user(request),
+            action=events.IMPORT_REPORT_DOWNLOADED,
+            committee_code=batch.committee.code,
+            detail=f"omgång {batch.pk}",
+        )
     write_report_csv(response, batch.file_name, lines)
     return response
 
 
 @login_required
 def quarantine(request: HttpRequest) -> HttpResponse:
-    if not committees_for(request.user, Action.IMPORT_RUN).exists():
+    if not committees_for(acting_user(request), Action.IMPORT_RUN).exists():
         raise PermissionDenied
-    page = Paginator(selectors.quarantine_for_user(request.user), PAGE_SIZE).get_page(
+    page = Paginator(selectors.quarantine_for_user(acting_user(request)), PAGE_SIZE).get_page(
         request.GET.get("sida")
     )
     return render(request, "imports/quarantine.html", {"page": page})
@@ -120,13 +134,17 @@ def quarantine(request: HttpRequest) -> HttpResponse:
 @login_required
 def quarantine_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
     """The batch's open quarantine rows in the canonical format, to correct and import again."""
-    batch = selectors.batch_for_user(request.user, batch_id)
-    rows = selectors.quarantine_for_user(request.user).filter(batch=batch)
+    batch = selectors.batch_for_user(acting_user(request), batch_id)
+    rows = selectors.quarantine_for_user(acting_user(request)).filter(batch=batch)
     headers = kind_named(batch.kind).headers
     response = _csv_response(f"karantan-{batch.kind}-{batch.pk}.csv")
     with transaction.atomic():
-        access_event_record(actor=request.user, action=events.QUARANTINE_DOWNLOADED,
-                            committee_code=batch.committee.code, detail=f"omgång {batch.pk}")
+        access_event_record(
+            actor=acting_user(request),
+            action=events.QUARANTINE_DOWNLOADED,
+            committee_code=batch.committee.code,
+            detail=f"omgång {batch.pk}",
+        )
     writer = csv.writer(response, delimiter=";")
     writer.writerow(headers)
     for row in rows:
@@ -138,23 +156,29 @@ def quarantine_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def quarantine_row(request: HttpRequest, row_id: int) -> HttpResponse:
-    row = selectors.quarantine_row_for_user(request.user, row_id)
+    row = selectors.quarantine_row_for_user(acting_user(request), row_id)
     headers = kind_named(row.batch.kind).headers
     initial = selectors.quarantine_values(row)
     form = QuarantineCorrectionForm(request.POST or None, initial=initial, headers=headers)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = quarantine_row_correct(actor=request.user, row=row, values=form.cleaned_data)
+        result = quarantine_row_correct(
+            actor=acting_user(request), row=row, values=form.cleaned_data
+        )
         if result.state == BatchState.COMMITTED:
             messages.success(request, _("Raden är rättad och importerad."))
             return redirect("imports:quarantine")
     else:
         with transaction.atomic():
-            access_event_record(actor=request.user, action=events.QUARANTINE_VIEWED,
-                                committee_code=row.batch.committee.code,
-                                detail=f"omgång {row.batch_id} rad {row.row}")
-    return render(request, "imports/quarantine_row.html",
-                  {"row": row, "form": form, "result": result})
+            access_event_record(
+                actor=acting_user(request),
+                action=events.QUARANTINE_VIEWED,
+                committee_code=row.batch.committee.code,
+                detail=f"omgång {row.batch_id} rad {row.row}",
+            )
+    return render(
+        request, "imports/quarantine_row.html", {"row": row, "form": form, "result": result}
+    )
 
 
 def _csv_response(file_name: str) -> HttpResponse:
@@ -162,4 +186,3 @@ def _csv_response(file_name: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     response.write("\ufeff")
     return response
-

@@ -11,18 +11,23 @@ from django.utils import timezone
 
 class UpsertWriter:
     def __init__(
-        self, model: type[Model], key_fields: list[str], data_fields: list[str],
+        self,
+        model: type[Model],
+        key_fields: list[str],
+        data_fields: list[str],
         update_fields: list[str],
     ) -> None:
         """`update_fields` are the data fields the file holds; the others are only set on insert,
         so that a corrected export without an optional column does not blank it."""
         meta = model._meta
+
+        def column(name: str) -> str:
+            return concrete_field(model, name).column
+
         quote = connection.ops.quote_name
-        self.columns = [meta.get_field(name).column for name in
-                        ["committee", "batch", "person", *data_fields]]
-        key_columns = [meta.get_field(name).column for name in ["committee", *key_fields]]
-        updatable = [meta.get_field(name).column for name in update_fields
-                     if meta.get_field(name).column not in key_columns]
+        self.columns = [column(name) for name in ["committee", "batch", "person", *data_fields]]
+        key_columns = [column(name) for name in ["committee", *key_fields]]
+        updatable = [column(n) for n in update_fields if column(n) not in key_columns]
         if "person_id" not in key_columns:
             updatable.append("person_id")
         table = quote(meta.db_table)
@@ -47,6 +52,12 @@ class UpsertWriter:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
             cursor.executemany(self.sql, [(*row, now, now) for row in rows])
+
+
+def concrete_field(model: type[Model], name: str) -> Field:  # type: ignore[type-arg]
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
 
 
 def converter(field: Field) -> Callable[[Any], Any]:  # type: ignore[type-arg]

@@ -53,9 +53,7 @@ class Membership(models.Model):
         verbose_name = _("medlemskap")
         verbose_name_plural = _("medlemskap")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "role", "committee"], name="membership_unique"
-            ),
+            models.UniqueConstraint(fields=["user", "role", "committee"], name="membership_unique"),
             models.CheckConstraint(
                 condition=~models.Q(role="caseworker") | models.Q(committee__isnull=False),
                 name="caseworker_has_committee",

@@ -6,8 +6,10 @@ that holds an action without a committee binding holds it for every committee.
 
 from enum import StrEnum
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from helhetsbild.organisation.models import Committee, Membership, Role
 
@@ -33,24 +35,36 @@ POLICY: dict[str, frozenset[Action]] = {
 COMMITTEE_BOUND_ROLES = frozenset({Role.CASEWORKER})
 
 
-def committees_for(user: AbstractBaseUser | AnonymousUser, action: Action) -> QuerySet[Committee]:
+Viewer = User | AnonymousUser
+
+
+def committees_for(user: Viewer, action: Action) -> QuerySet[Committee]:
     """The committees on whose records `user` may perform `action` (possibly none)."""
     if not user.is_authenticated or not user.is_active:
         return Committee.objects.none()
-    memberships = Membership.objects.filter(user=user, committee__active=True) | Membership.objects.filter(
-        user=user, committee__isnull=True
-    )
+    memberships = Membership.objects.filter(
+        user=user, committee__active=True
+    ) | Membership.objects.filter(user=user, committee__isnull=True)
     roles = [m for m in memberships if action in POLICY.get(m.role, frozenset())]
     if any(m.role not in COMMITTEE_BOUND_ROLES for m in roles):
         return Committee.objects.filter(active=True)
     return Committee.objects.filter(active=True, pk__in=[m.committee_id for m in roles])
 
 
-def can(user: AbstractBaseUser | AnonymousUser, action: Action) -> bool:
+def can(user: Viewer, action: Action) -> bool:
     return committees_for(user, action).exists()
 
 
-def roles_of(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+def roles_of(user: Viewer) -> set[str]:
     if not user.is_authenticated:
         return set()
     return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in, active user behind a request; views pass it to services and selectors."""
+    user = request.user
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied
+    assert isinstance(user, User)
+    return user

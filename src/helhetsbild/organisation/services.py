@@ -21,7 +21,12 @@ def committee_ensure(*, code: str, name: str) -> Committee:
 
 @transaction.atomic
 def user_with_role_ensure(
-    *, username: str, password: str, full_name: str, role: str, committee: Committee | None = None,
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    role: str,
+    committee: Committee | None = None,
     staff: bool = False,
 ) -> AbstractUser:
     """A user holding `role` (for `committee`), created with `password` if it does not exist yet."""

@@ -15,4 +15,6 @@ class PersonSearchForm(forms.Form):
         try:
             return parse_personnummer(self.cleaned_data["personnummer"])
         except InvalidPersonnummer as error:
-            raise forms.ValidationError(_("Personnumret %(reason)s."), params={"reason": error}) from None
+            raise forms.ValidationError(
+                _("Personnumret %(reason)s."), params={"reason": error}
+            ) from None

@@ -79,9 +79,7 @@ def _parse(text: str, today: dt.date) -> Personnummer:
     """Cached: one person's number recurs on many rows of an export."""
     match = PERSONNUMMER_SHAPE.match(text)
     if not match:
-        raise InvalidPersonnummer(
-            _("ska ha 12 siffror, ÅÅÅÅMMDD-NNNN eller ÅÅÅÅMMDDNNNN")
-        )
+        raise InvalidPersonnummer(_("ska ha 12 siffror, ÅÅÅÅMMDD-NNNN eller ÅÅÅÅMMDDNNNN"))
     digits = match.group(1) + match.group(2)
     number = Personnummer(digits)
     try:
@@ -111,7 +109,7 @@ def encrypt(number: Personnummer) -> bytes:
     return _fernet().encrypt(number.digits.encode())
 
 
-def decrypt(token: bytes) -> Personnummer:
+def decrypt(token: bytes | memoryview) -> Personnummer:
     return Personnummer(_fernet().decrypt(bytes(token)).decode())
 
 
@@ -120,7 +118,7 @@ def encrypt_text(text: str) -> bytes:
     return _fernet().encrypt(text.encode())
 
 
-def decrypt_text(token: bytes) -> str:
+def decrypt_text(token: bytes | memoryview) -> str:
     return _fernet().decrypt(bytes(token)).decode()
 
 

@@ -53,6 +53,9 @@ class OwnedRecord(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk} ({self.committee_id})"
+
 
 class PersonRecord(OwnedRecord):
     sex = models.CharField(_("kön"), max_length=1, choices=choices("sex"))

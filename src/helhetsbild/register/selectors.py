@@ -7,7 +7,7 @@ Another committee's person and a person who does not exist look the same: 404.
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -21,8 +21,6 @@ from helhetsbild.organisation.permissions import Action, committees_for
 from helhetsbild.register.identity import Personnummer, decrypt, pseudonym
 from helhetsbild.register.models import Person
 
-User = AbstractBaseUser | AnonymousUser
-
 
 def record_models() -> list[tuple[str, type[Model]]]:
     return [(spec.label, spec.model) for spec in kinds().values()]
@@ -34,14 +32,17 @@ def persons_for_user(user: User, committee: Committee) -> QuerySet[Person]:
         raise Http404
     owned = Q()
     for _label, model in record_models():
-        owned |= Q(pk__in=model.objects.filter(committee=committee).values("person_id"))
+        owned |= Q(pk__in=model._default_manager.filter(committee=committee).values("person_id"))
     return Person.objects.filter(owned).order_by("id")
 
 
 def record_counts_for_user(user: User, committee: Committee) -> list[tuple[str, int]]:
     if not committees_for(user, Action.REGISTER_VIEW).filter(pk=committee.pk).exists():
         raise Http404
-    return [(label, model.objects.filter(committee=committee).count()) for label, model in record_models()]
+    return [
+        (label, model._default_manager.filter(committee=committee).count())
+        for label, model in record_models()
+    ]
 
 
 @dataclass
@@ -69,7 +70,9 @@ def _section(label: str, model: type[Model], records: QuerySet[Any]) -> Section:
     return Section(
         label=label,
         headers=[str(f.verbose_name) for f in fields] + [_("importomgång")],
-        rows=[[_display(record, f) for f in fields] + [f"#{record.batch_id}"] for record in records],
+        rows=[
+            [_display(record, f) for f in fields] + [f"#{record.batch_id}"] for record in records
+        ],
     )
 
 
@@ -91,14 +94,22 @@ def person_for_user(user: User, committee: Committee, person_id: int, purpose: s
         raise Http404
     identities = [person.pk, *person.predecessors.values_list("pk", flat=True)]
     sections = [
-        _section(label, model,
-                 model.objects.filter(committee=committee, person_id__in=identities).order_by("-id"))
+        _section(
+            label,
+            model,
+            model._default_manager.filter(committee=committee, person_id__in=identities).order_by(
+                "-id"
+            ),
+        )
         for label, model in record_models()
     ]
     with transaction.atomic():
         access_event_record(
-            actor=user, action=events.PERSON_VIEWED, pseudonym=person.pseudonym,
-            committee_code=committee.code, purpose=purpose,
+            actor=user,
+            action=events.PERSON_VIEWED,
+            pseudonym=person.pseudonym,
+            committee_code=committee.code,
+            purpose=purpose,
         )
     return PersonView(person, decrypt(person.personnummer_encrypted), committee, sections)
 
@@ -107,8 +118,11 @@ def person_id_by_number(user: User, committee: Committee, number: Personnummer) 
     """Find a person by personnummer among the committee's own; the search itself is logged."""
     found = persons_for_user(user, committee).filter(pseudonym=pseudonym(number)).first()
     access_event_record(
-        actor=user, action=events.PERSON_SEARCHED, pseudonym=found.pseudonym if found else "",
-        committee_code=committee.code, detail="träff" if found else "ingen träff",
+        actor=user,
+        action=events.PERSON_SEARCHED,
+        pseudonym=found.pseudonym if found else "",
+        committee_code=committee.code,
+        detail="träff" if found else "ingen träff",
     )
     return found.pk if found else None
 

@@ -16,9 +16,7 @@ class LinkRefused(ValueError):
     """Carries the Swedish reason a samordningsnummer could not be linked."""
 
 
-def identities_resolve(
-    numbers: Iterable[Personnummer], *, create: bool
-) -> dict[str, int]:
+def identities_resolve(numbers: Iterable[Personnummer], *, create: bool) -> dict[str, int]:
     """Map each number's digits to the id of its canonical identity (following successors).
 
     With `create`, identities missing from the register are added first; the insert skips any
@@ -29,9 +27,7 @@ def identities_resolve(
         return {}
     if create:
         _insert_missing(by_pseudonym)
-    found = dict(
-        Person.objects.filter(pseudonym__in=by_pseudonym).values_list("pseudonym", "id")
-    )
+    found = dict(Person.objects.filter(pseudonym__in=by_pseudonym).values_list("pseudonym", "id"))
     canonical = _canonical_ids(set(found.values()))
     return {by_pseudonym[key].digits: canonical[person_id] for key, person_id in found.items()}
 
@@ -64,9 +60,9 @@ def _canonical_ids(ids: set[int]) -> dict[int, int]:
         for person_id, successor in pending.items():
             resolved[person_id] = successor
         onward = dict(
-            Person.objects.filter(id__in=set(pending.values()), successor__isnull=False).values_list(
-                "id", "successor_id"
-            )
+            Person.objects.filter(
+                id__in=set(pending.values()), successor__isnull=False
+            ).values_list("id", "successor_id")
         )
         pending = {pid: onward[succ] for pid, succ in pending.items() if succ in onward}
     return resolved

@@ -1110,7 +1110,7 @@ def _assistance_share(situation: str, months_since: int) -> float:
         return 0.45
     if situation == "programme":
         return 0.12
-    return 0.36 * math.exp(-months_since / 60)
+    return 0.32 * math.exp(-months_since / 60)
 
 
 def _amount(

@@ -22,8 +22,12 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/error.html", {"title": _("Sidan finns inte"), "code": 404}, status=404)
+    return render(
+        request, "web/error.html", {"title": _("Sidan finns inte"), "code": 404}, status=404
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/error.html", {"title": _("Något gick fel"), "code": 500}, status=500)
+    return render(
+        request, "web/error.html", {"title": _("Något gick fel"), "code": 500}, status=500
+    )

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,21 +14,41 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AccessEvent',
+            name="AccessEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('action', models.CharField(max_length=60, verbose_name='händelse')),
-                ('pseudonym', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='pseudonym')),
-                ('committee_code', models.CharField(blank=True, max_length=20, verbose_name='nämnd')),
-                ('purpose', models.CharField(blank=True, max_length=200, verbose_name='syfte')),
-                ('detail', models.CharField(blank=True, max_length=300, verbose_name='detalj')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("action", models.CharField(max_length=60, verbose_name="händelse")),
+                (
+                    "pseudonym",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=64, verbose_name="pseudonym"
+                    ),
+                ),
+                (
+                    "committee_code",
+                    models.CharField(blank=True, max_length=20, verbose_name="nämnd"),
+                ),
+                ("purpose", models.CharField(blank=True, max_length=200, verbose_name="syfte")),
+                ("detail", models.CharField(blank=True, max_length=300, verbose_name="detalj")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'åtkomsthändelse',
-                'verbose_name_plural': 'åtkomstlogg',
-                'ordering': ['-at'],
+                "verbose_name": "åtkomsthändelse",
+                "verbose_name_plural": "åtkomstlogg",
+                "ordering": ["-at"],
             },
         ),
     ]

@@ -6,77 +6,166 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisation', '0001_initial'),
+        ("organisation", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30, verbose_name='slag')),
-                ('state', models.CharField(choices=[('committed', 'Importerad'), ('partial', 'Delvis importerad (rader i karantän)'), ('rejected', 'Avvisad'), ('duplicate', 'Redan importerad')], max_length=20, verbose_name='status')),
-                ('file_name', models.CharField(max_length=255, verbose_name='filnamn')),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('size_bytes', models.BigIntegerField(default=0, verbose_name='storlek')),
-                ('encoding', models.CharField(blank=True, max_length=20, verbose_name='teckenkodning')),
-                ('delimiter', models.CharField(blank=True, max_length=5, verbose_name='avgränsare')),
-                ('rows', models.IntegerField(default=0, verbose_name='rader')),
-                ('accepted', models.IntegerField(default=0, verbose_name='godkända')),
-                ('rejected', models.IntegerField(default=0, verbose_name='avvisade')),
-                ('issue_count', models.IntegerField(default=0, verbose_name='antal fel')),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField()),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='batches', to='organisation.committee')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='imports.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=30, verbose_name="slag")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("committed", "Importerad"),
+                            ("partial", "Delvis importerad (rader i karantän)"),
+                            ("rejected", "Avvisad"),
+                            ("duplicate", "Redan importerad"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255, verbose_name="filnamn")),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                ("size_bytes", models.BigIntegerField(default=0, verbose_name="storlek")),
+                (
+                    "encoding",
+                    models.CharField(blank=True, max_length=20, verbose_name="teckenkodning"),
+                ),
+                (
+                    "delimiter",
+                    models.CharField(blank=True, max_length=5, verbose_name="avgränsare"),
+                ),
+                ("rows", models.IntegerField(default=0, verbose_name="rader")),
+                ("accepted", models.IntegerField(default=0, verbose_name="godkända")),
+                ("rejected", models.IntegerField(default=0, verbose_name="avvisade")),
+                ("issue_count", models.IntegerField(default=0, verbose_name="antal fel")),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField()),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="batches",
+                        to="organisation.committee",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="imports.importbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'importomgång',
-                'verbose_name_plural': 'importomgångar',
-                'ordering': ['-started_at', '-id'],
+                "verbose_name": "importomgång",
+                "verbose_name_plural": "importomgångar",
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ImportIssue',
+            name="ImportIssue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row', models.IntegerField(verbose_name='rad')),
-                ('column', models.CharField(blank=True, max_length=100, verbose_name='kolumn')),
-                ('value', models.CharField(blank=True, max_length=200, verbose_name='värde')),
-                ('reason', models.CharField(max_length=500, verbose_name='orsak')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='issues', to='imports.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row", models.IntegerField(verbose_name="rad")),
+                ("column", models.CharField(blank=True, max_length=100, verbose_name="kolumn")),
+                ("value", models.CharField(blank=True, max_length=200, verbose_name="värde")),
+                ("reason", models.CharField(max_length=500, verbose_name="orsak")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="issues",
+                        to="imports.importbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'importfel',
-                'verbose_name_plural': 'importfel',
-                'ordering': ['row', 'id'],
+                "verbose_name": "importfel",
+                "verbose_name_plural": "importfel",
+                "ordering": ["row", "id"],
             },
         ),
         migrations.CreateModel(
-            name='QuarantineRow',
+            name="QuarantineRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row', models.IntegerField(verbose_name='rad')),
-                ('values_encrypted', models.BinaryField()),
-                ('reasons', models.JSONField(default=list)),
-                ('state', models.CharField(choices=[('open', 'Öppen'), ('corrected', 'Rättad och importerad')], default='open', max_length=20)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quarantine', to='imports.importbatch')),
-                ('corrected_by_batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='imports.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row", models.IntegerField(verbose_name="rad")),
+                ("values_encrypted", models.BinaryField()),
+                ("reasons", models.JSONField(default=list)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Öppen"), ("corrected", "Rättad och importerad")],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quarantine",
+                        to="imports.importbatch",
+                    ),
+                ),
+                (
+                    "corrected_by_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="imports.importbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'karantänrad',
-                'verbose_name_plural': 'karantän',
-                'ordering': ['batch', 'row'],
+                "verbose_name": "karantänrad",
+                "verbose_name_plural": "karantän",
+                "ordering": ["batch", "row"],
             },
         ),
         migrations.AddIndex(
-            model_name='importbatch',
-            index=models.Index(fields=['committee', 'kind', 'sha256'], name='imports_imp_committ_091df8_idx'),
+            model_name="importbatch",
+            index=models.Index(
+                fields=["committee", "kind", "sha256"], name="imports_imp_committ_091df8_idx"
+            ),
         ),
     ]

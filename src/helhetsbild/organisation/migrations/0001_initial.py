@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,32 +14,91 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Committee',
+            name="Committee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='kod')),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('import_kinds', models.JSONField(blank=True, default=list, help_text='Tom lista: nämnden får importera alla slag.', verbose_name='tillåtna importslag')),
-                ('active', models.BooleanField(default=True, verbose_name='aktiv')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="kod")),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                (
+                    "import_kinds",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Tom lista: nämnden får importera alla slag.",
+                        verbose_name="tillåtna importslag",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="aktiv")),
             ],
             options={
-                'verbose_name': 'nämnd',
-                'verbose_name_plural': 'nämnder',
-                'ordering': ['code'],
+                "verbose_name": "nämnd",
+                "verbose_name_plural": "nämnder",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('caseworker', 'Handläggare'), ('analyst', 'Analytiker'), ('controller', 'Ekonom/controller'), ('reader', 'Läsare'), ('admin', 'Systemförvaltare')], max_length=20, verbose_name='roll')),
-                ('committee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='organisation.committee')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("caseworker", "Handläggare"),
+                            ("analyst", "Analytiker"),
+                            ("controller", "Ekonom/controller"),
+                            ("reader", "Läsare"),
+                            ("admin", "Systemförvaltare"),
+                        ],
+                        max_length=20,
+                        verbose_name="roll",
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="organisation.committee",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'medlemskap',
-                'verbose_name_plural': 'medlemskap',
-                'constraints': [models.UniqueConstraint(fields=('user', 'role', 'committee'), name='membership_unique'), models.CheckConstraint(condition=models.Q(models.Q(('role', 'caseworker'), _negated=True), ('committee__isnull', False), _connector='OR'), name='caseworker_has_committee')],
+                "verbose_name": "medlemskap",
+                "verbose_name_plural": "medlemskap",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "role", "committee"), name="membership_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("role", "caseworker"), _negated=True),
+                            ("committee__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="caseworker_has_committee",
+                    ),
+                ],
             },
         ),
     ]

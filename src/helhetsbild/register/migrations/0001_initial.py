@@ -5,185 +5,506 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('imports', '0001_initial'),
-        ('organisation', '0001_initial'),
+        ("imports", "0001_initial"),
+        ("organisation", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pseudonym', models.CharField(max_length=64, unique=True)),
-                ('personnummer_encrypted', models.BinaryField()),
-                ('is_coordination_number', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('successor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='predecessors', to='register.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("pseudonym", models.CharField(max_length=64, unique=True)),
+                ("personnummer_encrypted", models.BinaryField()),
+                ("is_coordination_number", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="predecessors",
+                        to="register.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'identitet',
-                'verbose_name_plural': 'identiteter',
+                "verbose_name": "identitet",
+                "verbose_name_plural": "identiteter",
             },
         ),
         migrations.CreateModel(
-            name='Permit',
+            name="Permit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('decision_date', models.DateField(verbose_name='beslutsdatum')),
-                ('permit_type', models.CharField(choices=[('permanent', 'Permanent uppehållstillstånd'), ('temporary', 'Tidsbegränsat uppehållstillstånd')], max_length=20, verbose_name='typ')),
-                ('ground', models.CharField(choices=[('protection', 'Skyddsbehövande'), ('relative', 'Anhörig'), ('upper_secondary_law', 'Gymnasielagen'), ('other', 'Övrigt')], max_length=30, verbose_name='grund')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='imports.importbatch')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.committee')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='register.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("decision_date", models.DateField(verbose_name="beslutsdatum")),
+                (
+                    "permit_type",
+                    models.CharField(
+                        choices=[
+                            ("permanent", "Permanent uppehållstillstånd"),
+                            ("temporary", "Tidsbegränsat uppehållstillstånd"),
+                        ],
+                        max_length=20,
+                        verbose_name="typ",
+                    ),
+                ),
+                (
+                    "ground",
+                    models.CharField(
+                        choices=[
+                            ("protection", "Skyddsbehövande"),
+                            ("relative", "Anhörig"),
+                            ("upper_secondary_law", "Gymnasielagen"),
+                            ("other", "Övrigt"),
+                        ],
+                        max_length=30,
+                        verbose_name="grund",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="imports.importbatch",
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.committee",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="register.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'uppehållstillstånd',
-                'verbose_name_plural': 'uppehållstillstånd',
+                "verbose_name": "uppehållstillstånd",
+                "verbose_name_plural": "uppehållstillstånd",
             },
         ),
         migrations.CreateModel(
-            name='Episode',
+            name="Episode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('establishment_programme', 'Etableringsprogrammet'), ('civic_orientation', 'Samhällsorientering'), ('mapping', 'Kartläggning'), ('preparing', 'Rusta'), ('matching', 'Matcha'), ('internship', 'Praktik'), ('employment', 'Arbete'), ('studies', 'Studier'), ('secondhand_lease', 'Andrahandskontrakt'), ('firsthand_lease', 'Förstahandskontrakt'), ('placement', 'Placering')], max_length=30, verbose_name='insats')),
-                ('start_date', models.DateField(verbose_name='startdatum')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='slutdatum')),
-                ('detail', models.CharField(blank=True, max_length=200, verbose_name='detalj')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='imports.importbatch')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.committee')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='register.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("establishment_programme", "Etableringsprogrammet"),
+                            ("civic_orientation", "Samhällsorientering"),
+                            ("mapping", "Kartläggning"),
+                            ("preparing", "Rusta"),
+                            ("matching", "Matcha"),
+                            ("internship", "Praktik"),
+                            ("employment", "Arbete"),
+                            ("studies", "Studier"),
+                            ("secondhand_lease", "Andrahandskontrakt"),
+                            ("firsthand_lease", "Förstahandskontrakt"),
+                            ("placement", "Placering"),
+                        ],
+                        max_length=30,
+                        verbose_name="insats",
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="startdatum")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="slutdatum")),
+                ("detail", models.CharField(blank=True, max_length=200, verbose_name="detalj")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="imports.importbatch",
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.committee",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="register.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'insats',
-                'verbose_name_plural': 'insatser',
+                "verbose_name": "insats",
+                "verbose_name_plural": "insatser",
             },
         ),
         migrations.CreateModel(
-            name='AssistancePayment',
+            name="AssistancePayment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('household', models.CharField(max_length=64, verbose_name='hushåll')),
-                ('month', models.DateField(help_text='Första dagen i månaden.', verbose_name='månad')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='belopp')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='imports.importbatch')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.committee')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='register.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("household", models.CharField(max_length=64, verbose_name="hushåll")),
+                (
+                    "month",
+                    models.DateField(help_text="Första dagen i månaden.", verbose_name="månad"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="belopp"),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="imports.importbatch",
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.committee",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="register.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'försörjningsstöd',
-                'verbose_name_plural': 'försörjningsstöd',
+                "verbose_name": "försörjningsstöd",
+                "verbose_name_plural": "försörjningsstöd",
             },
         ),
         migrations.CreateModel(
-            name='PersonRecord',
+            name="PersonRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('sex', models.CharField(choices=[('K', 'Kvinna'), ('M', 'Man')], max_length=1, verbose_name='kön')),
-                ('birth_date', models.DateField(verbose_name='födelsedatum')),
-                ('education_level', models.CharField(blank=True, choices=[('pre_upper_secondary', 'Förgymnasial'), ('upper_secondary', 'Gymnasial'), ('post_secondary', 'Eftergymnasial'), ('unknown', 'Okänd')], max_length=30, verbose_name='utbildningsnivå')),
-                ('unaccompanied', models.BooleanField(null=True, verbose_name='ensamkommande')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='imports.importbatch')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.committee')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='register.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("K", "Kvinna"), ("M", "Man")], max_length=1, verbose_name="kön"
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="födelsedatum")),
+                (
+                    "education_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pre_upper_secondary", "Förgymnasial"),
+                            ("upper_secondary", "Gymnasial"),
+                            ("post_secondary", "Eftergymnasial"),
+                            ("unknown", "Okänd"),
+                        ],
+                        max_length=30,
+                        verbose_name="utbildningsnivå",
+                    ),
+                ),
+                ("unaccompanied", models.BooleanField(null=True, verbose_name="ensamkommande")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="imports.importbatch",
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.committee",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="register.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'personer',
+                "verbose_name": "person",
+                "verbose_name_plural": "personer",
             },
         ),
         migrations.CreateModel(
-            name='Settlement',
+            name="Settlement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('settlement_date', models.DateField(verbose_name='folkbokföringsdatum')),
-                ('settlement_form', models.CharField(choices=[('assigned', 'Anvisad'), ('self_settled', 'Egen bosättning (EBO)')], max_length=20, verbose_name='mottagandeform')),
-                ('household', models.CharField(blank=True, max_length=64, verbose_name='hushåll')),
-                ('moved_out_date', models.DateField(blank=True, null=True, verbose_name='utflyttningsdatum')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='imports.importbatch')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.committee')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='register.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("settlement_date", models.DateField(verbose_name="folkbokföringsdatum")),
+                (
+                    "settlement_form",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "Anvisad"),
+                            ("self_settled", "Egen bosättning (EBO)"),
+                        ],
+                        max_length=20,
+                        verbose_name="mottagandeform",
+                    ),
+                ),
+                ("household", models.CharField(blank=True, max_length=64, verbose_name="hushåll")),
+                (
+                    "moved_out_date",
+                    models.DateField(blank=True, null=True, verbose_name="utflyttningsdatum"),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="imports.importbatch",
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.committee",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="register.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mottagande',
-                'verbose_name_plural': 'mottaganden',
+                "verbose_name": "mottagande",
+                "verbose_name_plural": "mottaganden",
             },
         ),
         migrations.CreateModel(
-            name='SfiCourse',
+            name="SfiCourse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('study_path', models.CharField(choices=[('1', 'Studieväg 1'), ('2', 'Studieväg 2'), ('3', 'Studieväg 3')], max_length=1, verbose_name='studieväg')),
-                ('course', models.CharField(choices=[('A', 'Kurs A'), ('B', 'Kurs B'), ('C', 'Kurs C'), ('D', 'Kurs D')], max_length=1, verbose_name='kurs')),
-                ('start_date', models.DateField(verbose_name='startdatum')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='slutdatum')),
-                ('grade', models.CharField(blank=True, choices=[('A', 'A'), ('B', 'B'), ('C', 'C'), ('D', 'D'), ('E', 'E'), ('F', 'F'), ('dropped_out', 'Avbrott')], max_length=20, verbose_name='betyg')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='imports.importbatch')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.committee')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='register.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "study_path",
+                    models.CharField(
+                        choices=[("1", "Studieväg 1"), ("2", "Studieväg 2"), ("3", "Studieväg 3")],
+                        max_length=1,
+                        verbose_name="studieväg",
+                    ),
+                ),
+                (
+                    "course",
+                    models.CharField(
+                        choices=[
+                            ("A", "Kurs A"),
+                            ("B", "Kurs B"),
+                            ("C", "Kurs C"),
+                            ("D", "Kurs D"),
+                        ],
+                        max_length=1,
+                        verbose_name="kurs",
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="startdatum")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="slutdatum")),
+                (
+                    "grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("A", "A"),
+                            ("B", "B"),
+                            ("C", "C"),
+                            ("D", "D"),
+                            ("E", "E"),
+                            ("F", "F"),
+                            ("dropped_out", "Avbrott"),
+                        ],
+                        max_length=20,
+                        verbose_name="betyg",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="imports.importbatch",
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.committee",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="register.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sfi-kurs',
-                'verbose_name_plural': 'sfi-kurser',
+                "verbose_name": "sfi-kurs",
+                "verbose_name_plural": "sfi-kurser",
             },
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('successor', models.F('pk')), _negated=True), name='person_not_own_successor'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("successor", models.F("pk")), _negated=True),
+                name="person_not_own_successor",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='permit',
-            constraint=models.UniqueConstraint(fields=('committee', 'person', 'decision_date'), name='permit_key'),
+            model_name="permit",
+            constraint=models.UniqueConstraint(
+                fields=("committee", "person", "decision_date"), name="permit_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.UniqueConstraint(fields=('committee', 'person', 'kind', 'start_date'), name='episode_key'),
+            model_name="episode",
+            constraint=models.UniqueConstraint(
+                fields=("committee", "person", "kind", "start_date"), name="episode_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='episode_dates_ordered'),
+            model_name="episode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="episode_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assistancepayment',
-            constraint=models.UniqueConstraint(fields=('committee', 'household', 'month'), name='assistancepayment_key'),
+            model_name="assistancepayment",
+            constraint=models.UniqueConstraint(
+                fields=("committee", "household", "month"), name="assistancepayment_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assistancepayment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='amount_not_negative'),
+            model_name="assistancepayment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="amount_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='personrecord',
-            constraint=models.UniqueConstraint(fields=('committee', 'person'), name='personrecord_key'),
+            model_name="personrecord",
+            constraint=models.UniqueConstraint(
+                fields=("committee", "person"), name="personrecord_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='settlement',
-            constraint=models.UniqueConstraint(fields=('committee', 'person', 'settlement_date'), name='settlement_key'),
+            model_name="settlement",
+            constraint=models.UniqueConstraint(
+                fields=("committee", "person", "settlement_date"), name="settlement_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='settlement',
-            constraint=models.CheckConstraint(condition=models.Q(('moved_out_date__isnull', True), ('moved_out_date__gte', models.F('settlement_date')), _connector='OR'), name='settlement_dates_ordered'),
+            model_name="settlement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("moved_out_date__isnull", True),
+                    ("moved_out_date__gte", models.F("settlement_date")),
+                    _connector="OR",
+                ),
+                name="settlement_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sficourse',
-            constraint=models.UniqueConstraint(fields=('committee', 'person', 'study_path', 'course', 'start_date'), name='sficourse_key'),
+            model_name="sficourse",
+            constraint=models.UniqueConstraint(
+                fields=("committee", "person", "study_path", "course", "start_date"),
+                name="sficourse_key",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sficourse',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='sficourse_dates_ordered'),
+            model_name="sficourse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="sficourse_dates_ordered",
+            ),
         ),
     ]

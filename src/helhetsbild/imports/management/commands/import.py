@@ -1,4 +1,5 @@
-"""`helhetsbild import --kind KIND --committee CODE FILE [--dry-run] [--accept-valid] [--report-csv PATH]`
+"""`helhetsbild import --kind KIND --committee CODE FILE [--dry-run] [--accept-valid]
+[--report-csv PATH]`
 
 Exit status 0: committed, partly committed or already imported; 1: rejected; 2: usage error.
 """
@@ -30,7 +31,8 @@ class Command(BaseCommand):
         parser.add_argument("--committee", required=True, help=_("den importerande nämndens kod"))
         parser.add_argument("--dry-run", action="store_true", help=_("kontrollera utan att spara"))
         parser.add_argument(
-            "--accept-valid", action="store_true",
+            "--accept-valid",
+            action="store_true",
             help=_("spara giltiga rader och lägg övriga i karantän"),
         )
         parser.add_argument("--report-csv", type=Path, help=_("skriv radrapporten som CSV hit"))
@@ -51,14 +53,23 @@ class Command(BaseCommand):
             )
         actor = None
         if options["user"]:
-            actor = get_user_model().objects.filter(username=options["user"], is_active=True).first()
+            actor = (
+                get_user_model().objects.filter(username=options["user"], is_active=True).first()
+            )
             if actor is None:
-                raise CommandError(_("Användaren %(u)s finns inte.") % {"u": options["user"]}, returncode=2)
+                raise CommandError(
+                    _("Användaren %(u)s finns inte.") % {"u": options["user"]}, returncode=2
+                )
         progress = None if options["no_progress"] else _Progress()
         result = import_file(
-            actor=actor, committee=committee, kind=options["kind"], path=path,
-            file_name=path.name, dry_run=options["dry_run"],
-            accept_valid=options["accept_valid"], progress=progress,
+            actor=actor,
+            committee=committee,
+            kind=options["kind"],
+            path=path,
+            file_name=path.name,
+            dry_run=options["dry_run"],
+            accept_valid=options["accept_valid"],
+            progress=progress,
         )
         if progress:
             progress.done()
@@ -83,16 +94,22 @@ class Command(BaseCommand):
 
 
 def _summary(result: ImportResult) -> str:
-    counts = {"rows": result.rows, "accepted": result.accepted, "rejected": result.rejected,
-              "batch": result.batch_id or "-"}
+    counts = {
+        "rows": result.rows,
+        "accepted": result.accepted,
+        "rejected": result.rejected,
+        "batch": result.batch_id or "-",
+    }
     prefix = _("Provkörning, ingenting sparades. ") if result.dry_run else ""
     if result.state == BatchState.DUPLICATE:
         return prefix + _("Redan importerad: ingenting ändrades.")
     if result.state == BatchState.COMMITTED:
         text = _("Importerad: %(rows)s rader, %(accepted)s sparade (omgång %(batch)s).")
     elif result.state == BatchState.PARTIAL:
-        text = _("Delvis importerad: %(accepted)s av %(rows)s rader sparade, %(rejected)s i "
-                 "karantän (omgång %(batch)s).")
+        text = _(
+            "Delvis importerad: %(accepted)s av %(rows)s rader sparade, %(rejected)s i "
+            "karantän (omgång %(batch)s)."
+        )
     else:
         text = _("Avvisad: ingenting sparades. %(rows)s rader lästa, %(rejected)s med fel.")
     return prefix + text % counts
@@ -113,7 +130,10 @@ class _Progress:
         self.last = now
         share = f" ({100 * position // size} %)" if size and position else ""
         line = _("Importerar: %(rows)s rader%(share)s, %(s)s s") % {
-            "rows": f"{rows:,}".replace(",", " "), "share": share, "s": int(now - self.started)}
+            "rows": f"{rows:,}".replace(",", " "),
+            "share": share,
+            "s": int(now - self.started),
+        }
         sys.stderr.write(("\r" + line) if self.interactive else line + "\n")
         sys.stderr.flush()
 

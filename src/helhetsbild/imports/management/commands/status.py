@@ -19,8 +19,10 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(status, ensure_ascii=False, indent=2))
             return
         self.stdout.write(_("Datamapp: %(d)s") % {"d": status["data_dir"]})
-        self.stdout.write(_("Databas: %(v)s %(n)s") % {
-            "v": status["database"]["vendor"], "n": status["database"]["name"]})
+        self.stdout.write(
+            _("Databas: %(v)s %(n)s")
+            % {"v": status["database"]["vendor"], "n": status["database"]["name"]}
+        )
         for kind, per_committee in status["counts"].items():
             spread = ", ".join(f"{code} {n}" for code, n in sorted(per_committee.items())) or "0"
             self.stdout.write(f"  {kind}: {spread}")

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     help = _("Bygger demokommunen: databas, nämnder, en användare per roll och syntetiska data.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--persons", type=int, default=5000, help=_("antal syntetiska personer"))
+        parser.add_argument(
+            "--persons", type=int, default=5000, help=_("antal syntetiska personer")
+        )
         parser.add_argument("--seed", type=int, default=1, help=_("slumpfrö"))
         parser.add_argument("--no-serve", action="store_true", help=_("starta inte webbservern"))
         parser.add_argument("--addr", default="127.0.0.1:8000", help=_("adress och port"))
@@ -34,7 +36,10 @@ class Command(BaseCommand):
         for username, role, committee in users:
             self.say(f"  {username:<18} {role}{' – ' + committee if committee else ''}")
         if not options["no_serve"]:
-            self.say(_("Öppna http://%(addr)s/ i webbläsaren. Avsluta med Ctrl+C.") % {"addr": options["addr"]})
+            self.say(
+                _("Öppna http://%(addr)s/ i webbläsaren. Avsluta med Ctrl+C.")
+                % {"addr": options["addr"]}
+            )
             call_command("runserver", options["addr"], use_reloader=False)
 
     def say(self, text: str) -> None:
