@@ -221,3 +221,32 @@ def test_error_pages_are_swedish_and_reveal_nothing(world, client) -> None:  # t
     response = logged_in(caseworker(world["SN"])).get("/finns-inte/" + BERIT + "/")
     assert response.status_code == 404
     assert "Sidan finns inte" in response.text and BERIT not in response.text
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\anna\\insatser.csv", "insatser.csv"),
+        ("<script>.csv", "_script_.csv"),
+        ("..", "fil"),
+    ],
+)
+def test_uploaded_file_names_cannot_climb_or_inject(name: str, safe: str) -> None:
+    from helhetsbild.imports.views import safe_file_name
+
+    assert safe_file_name(name) == safe
+
+
+def test_script_in_a_text_field_is_shown_as_text(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    payload = "<script>alert('x')</script>"
+    run_import(
+        world["AMN"],
+        "insatser",
+        write_kind(tmp_path / "x.csv", "insatser", [[ANNA, "studier", "2024-08-20", "", payload]]),
+    )
+    response = logged_in(caseworker(world["AMN"])).get(
+        reverse("register:person", args=["AMN", person_id(ANNA)])
+    )
+    assert payload not in response.text
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in response.text

@@ -38,4 +38,6 @@ class QuarantineCorrectionForm(forms.Form):
     def __init__(self, *args: object, headers: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for header in headers:
-            self.fields[header] = forms.CharField(label=header, required=False, max_length=200)
+            self.fields[header] = forms.CharField(
+                label=header.capitalize(), required=False, max_length=200
+            )

@@ -47,6 +47,12 @@ class ImportBatch(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} ({self.get_state_display()})"
 
+    @property
+    def kind_label(self) -> str:
+        from helhetsbild.imports.formats import kind
+
+        return kind(self.kind).label
+
 
 class ImportIssue(models.Model):
     """One line of a batch's report. The value is masked wherever it could be a personnummer."""

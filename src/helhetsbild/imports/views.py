@@ -46,6 +46,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = _import_upload(request, form)
         if result.batch_id and not result.dry_run:
+            messages.add_message(request, *_outcome_message(result))
             return redirect("imports:batch", batch_id=result.batch_id)
         return render(request, "imports/result.html", {"result": result})
     return render(request, "imports/upload.html", {"form": form})
@@ -71,6 +72,26 @@ def _import_upload(request: HttpRequest, form: UploadForm) -> ImportResult:
         )
     finally:
         path.unlink(missing_ok=True)
+
+
+def _outcome_message(result: ImportResult) -> tuple[int, str]:
+    """What happened, in one sentence, for the page the user lands on after an upload."""
+    counts = {"rows": result.rows, "accepted": result.accepted, "rejected": result.rejected}
+    if result.state == BatchState.COMMITTED:
+        return messages.SUCCESS, _(
+            "Filen är importerad: %(accepted)s av %(rows)s rader sparades."
+        ) % counts
+    if result.state == BatchState.PARTIAL:
+        return messages.WARNING, _(
+            "Filen är delvis importerad: %(accepted)s rader sparades och %(rejected)s ligger i "
+            "karantän."
+        ) % counts
+    if result.state == BatchState.DUPLICATE:
+        return messages.INFO, _("Filen är redan importerad; ingenting ändrades.")
+    return messages.ERROR, _(
+        "Filen avvisades och ingenting sparades: %(rejected)s av %(rows)s rader har fel. "
+        "Rätta filen och importera den igen."
+    ) % counts
 
 
 def safe_file_name(name: str) -> str:
@@ -100,7 +121,6 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
             "batch": batch,
             "page": page,
             "quarantined": quarantined,
-            "kind_label": kind_named(batch.kind).label,
         },
     )
 

@@ -98,12 +98,13 @@ CHILD_COUNT_WEIGHTS = (36, 32, 17, 9, 6)  # 1..5 children
 EDUCATION_LEVELS = ("pre_upper_secondary", "upper_secondary", "post_secondary", "unknown")
 EDUCATION_WEIGHTS = {"K": (44, 24, 20, 12), "M": (38, 28, 22, 12)}
 # Relative chance of work by education (after ten years Ekonomifakta reports 35-46 % for the
-# low-educated and about 60 % for those with post-secondary education).
+# low-educated and about 60 % for those with post-secondary education); together with the age
+# factor they average about 1 over adults, so that the population follows the target curve.
 EDUCATION_WORK_FACTOR = {
-    "pre_upper_secondary": 0.82,
-    "upper_secondary": 1.06,
-    "post_secondary": 1.27,
-    "unknown": 0.92,
+    "pre_upper_secondary": 0.85,
+    "upper_secondary": 1.10,
+    "post_secondary": 1.32,
+    "unknown": 0.96,
     "": 1.0,
 }
 
