@@ -304,7 +304,9 @@ def test_settlement_peaks_in_2016(synthetic: Synthetic) -> None:
 
 def test_peak_years_bring_more_men_and_mostly_self_settled(synthetic: Synthetic) -> None:
     persons = synthetic.persons
-    men, total, assigned = Counter(), Counter(), 0
+    men: Counter[bool] = Counter()
+    total: Counter[bool] = Counter()
+    assigned = 0
     for number, row in synthetic.settlements.items():
         peak = day(row["folkbokföringsdatum"]).year in (2015, 2016)
         total[peak] += 1
@@ -334,7 +336,7 @@ def test_unaccompanied_are_mostly_boys_aged_15_to_17_settled_in_2015_2016(
 def test_upper_secondary_law_permits_go_to_young_men_in_2018_2019(synthetic: Synthetic) -> None:
     persons = synthetic.persons
     permits = [r for r in synthetic.rows["uppehallstillstand.csv"] if r["grund"] == "gymnasielagen"]
-    first = {}
+    first: dict[str, date] = {}
     for row in permits:
         first.setdefault(row["personnummer"], day(row["beslutsdatum"]))
     assert len(first) > 30
@@ -347,7 +349,8 @@ def test_relatives_settle_after_the_person_they_join(synthetic: Synthetic) -> No
     grounds = {
         row["personnummer"]: row["grund"] for row in synthetic.rows["uppehallstillstand.csv"]
     }
-    anchors, relatives = {}, defaultdict(list)
+    anchors: dict[str, date] = {}
+    relatives: defaultdict[str, list[date]] = defaultdict(list)
     for number, row in synthetic.settlements.items():
         settled = day(row["folkbokföringsdatum"])
         if grounds[number] == "anhörig":
@@ -419,7 +422,8 @@ def band_shares(synthetic: Synthetic) -> dict[tuple[str, str], float]:
     """Share in work by SCB's bands of years in Sweden, ages 20-64, measured each November as
     SCB does, pooled over 2016-2025 so that the small recent cohorts are counted often enough."""
     persons, work = synthetic.persons, synthetic.work
-    employed, counted = Counter(), Counter()
+    employed: Counter[tuple[str, str]] = Counter()
+    counted: Counter[tuple[str, str]] = Counter()
     for year in range(2016, 2026):
         when = date(year, 11, 30)
         for number, row in synthetic.settlements.items():
@@ -468,7 +472,8 @@ def test_sfi_beginners_pass_two_courses_within_two_years_as_in_kolada(
     synthetic: Synthetic,
 ) -> None:
     """Kolada N18409 for large towns: 35-50 % in 2013-2024, about 45 % before 2020."""
-    first, passed = {}, defaultdict(list)
+    first: dict[str, date] = {}
+    passed: defaultdict[str, list[date]] = defaultdict(list)
     for row in synthetic.rows["sfi.csv"]:
         number, start = row["personnummer"], day(row["startdatum"])
         first[number] = min(start, first.get(number, date.max))
@@ -515,11 +520,12 @@ def test_firsthand_leases_grow_as_a_share_of_leases(synthetic: Synthetic) -> Non
 
 
 def test_assistance_declines_with_time_and_is_rare_in_work(synthetic: Synthetic) -> None:
-    settled = {}
+    settled: dict[str, date] = {}
     for row in synthetic.rows["mottagande.csv"]:
         when = day(row["folkbokföringsdatum"])
         settled[row["hushåll"]] = min(when, settled.get(row["hushåll"], date.max))
-    by_year, in_work = Counter(), 0
+    by_year: Counter[int] = Counter()
+    in_work = 0
     work = synthetic.work
     for row in synthetic.rows["forsorjningsstod.csv"]:
         first = month_start(row["månad"])

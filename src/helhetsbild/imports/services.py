@@ -36,10 +36,11 @@ from helhetsbild.imports.writer import UpsertWriter, concrete_field, converter
 from helhetsbild.organisation.models import Committee
 from helhetsbild.organisation.permissions import Action, committees_for
 from helhetsbild.register.identity import decrypt_text, encrypt_text
-from helhetsbild.register.services import LinkRefused, identities_resolve, identity_link
+from helhetsbild.register.services import identities_link, identities_resolve
 
 CHUNK_ROWS = 5000
 IDENTITY_FIELDS = ("person", "predecessor")
+PREDECESSOR = "tidigare samordningsnummer"
 MAX_STORED_ISSUES = 10_000
 Progress = Callable[[int, int, int], None]  # rows so far, bytes read so far, file size
 
@@ -249,7 +250,7 @@ class _Run:
         ids = identities_resolve(
             {row.values[identity] for row in ok_rows}, create=self.kind.name == "personer"
         )
-        records = []
+        placed = []
         for row in ok_rows:
             person_id = ids.get(row.values[identity].digits)
             if person_id is None:
@@ -258,10 +259,10 @@ class _Run:
                         identity, "", _("personen finns inte i registret; importera personer först")
                     )
                 )
-            elif self._is_duplicate(row) or not self._linked(row, person_id):
-                continue
-            else:
-                records.append(self._record(row, batch.pk, person_id))
+            elif not self._is_duplicate(row):
+                placed.append((row, person_id))
+        self._link_predecessors(placed)
+        records = [self._record(row, batch.pk, person_id) for row, person_id in placed if row.ok]
         writer.write(records)
         self.accepted += len(records)
         failed = [row for row in chunk if not row.ok]
@@ -288,19 +289,13 @@ class _Run:
         )
         return True
 
-    def _linked(self, row: CheckedRow, person_id: int) -> bool:
-        predecessor = row.values.get("tidigare samordningsnummer")
-        if predecessor is None:
-            return True
-        try:
-            with transaction.atomic():
-                identity_link(predecessor=predecessor, successor_id=person_id)
-        except LinkRefused as error:
-            row.problems.append(
-                Problem("tidigare samordningsnummer", predecessor.masked, str(error))
-            )
-            return False
-        return True
+    def _link_predecessors(self, placed: list[tuple[CheckedRow, int]]) -> None:
+        """Rows naming the samordningsnummer their person had before link the two identities."""
+        linking = [(row, person_id) for row, person_id in placed if PREDECESSOR in row.values]
+        refused = identities_link([(row.values[PREDECESSOR], pid) for row, pid in linking])
+        for index, reason in refused.items():
+            row = linking[index][0]
+            row.problems.append(Problem(PREDECESSOR, row.values[PREDECESSOR].masked, reason))
 
     def _record(self, row: CheckedRow, batch_id: int, person_id: int) -> tuple[Any, ...]:
         values = row.values

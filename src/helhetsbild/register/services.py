@@ -12,10 +12,6 @@ from helhetsbild.register.models import Person
 MAX_SUCCESSOR_HOPS = 10
 
 
-class LinkRefused(ValueError):
-    """Carries the Swedish reason a samordningsnummer could not be linked."""
-
-
 def identities_resolve(numbers: Iterable[Personnummer], *, create: bool) -> dict[str, int]:
     """Map each number's digits to the id of its canonical identity (following successors).
 
@@ -68,21 +64,45 @@ def _canonical_ids(ids: set[int]) -> dict[int, int]:
     return resolved
 
 
-def identity_link(*, predecessor: Personnummer, successor_id: int) -> None:
-    """Record that a samordningsnummer became a personnummer, so both count as one person.
+def identities_link(links: list[tuple[Personnummer, int]]) -> dict[int, str]:
+    """Record that samordningsnummer became personnummer, so that each pair counts as one person.
 
-    Records already imported under the samordningsnummer stay where they are; readers resolve
-    them through `successor`, and later imports under the old number land on the new identity.
+    `links` pairs an old number with the id of the identity it became. Returns, by position in
+    `links`, the Swedish reason for each link refused. Records already imported under an old
+    number stay where they are; readers follow `successor`, and later imports under the old
+    number land on the new identity.
     """
-    if not predecessor.is_coordination_number:
-        raise LinkRefused(_("är inget samordningsnummer"))
-    identities_resolve([predecessor], create=True)
-    old = Person.objects.select_for_update().get(pseudonym=pseudonym(predecessor))
-    if old.pk == successor_id or old.successor_id == successor_id:
-        return
-    if old.successor_id is not None:
-        raise LinkRefused(_("är redan kopplat till ett annat personnummer"))
-    if _canonical_ids({successor_id})[successor_id] == old.pk:
-        raise LinkRefused(_("skulle koppla personnumret till sig självt"))
-    old.successor_id = successor_id
-    old.save(update_fields=["successor"])
+    refused = {
+        i: _("är inget samordningsnummer")
+        for i, (old, _new) in enumerate(links)
+        if not old.is_coordination_number
+    }
+    wanted = [(i, old, new) for i, (old, new) in enumerate(links) if i not in refused]
+    if not wanted:
+        return refused
+    _insert_missing({pseudonym(old): old for _i, old, _new in wanted})
+    found = {
+        key: (pk, successor)
+        for key, pk, successor in Person.objects.filter(
+            pseudonym__in=[pseudonym(old) for _i, old, _new in wanted]
+        ).values_list("pseudonym", "id", "successor_id")
+    }
+    canonical = _canonical_ids({new for _i, _old, new in wanted})
+    updates = []
+    for index, old, new in wanted:
+        old_id, successor = found[pseudonym(old)]
+        if old_id == new or successor == new:
+            continue
+        if successor is not None:
+            refused[index] = _("är redan kopplat till ett annat personnummer")
+        elif canonical[new] == old_id:
+            refused[index] = _("skulle koppla personnumret till sig självt")
+        else:
+            updates.append((new, old_id))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {connection.ops.quote_name(Person._meta.db_table)} SET successor_id = %s "
+            "WHERE id = %s AND successor_id IS NULL",
+            updates,
+        )
+    return refused

@@ -132,6 +132,9 @@ SFI_GRADES = {"1": (4, 8, 18, 24, 46), "2": (8, 12, 24, 24, 32), "3": (16, 20, 2
 CHILD_NORM = ((4, 2120), (11, 2900), (15, 3500), (math.inf, 3910))
 
 
+Row = tuple[str, ...]  # one line of a canonical file
+
+
 class CapacityError(ValueError):
     """The test personnummer series cannot hold this many persons."""
 
@@ -333,7 +336,7 @@ class Household:
     quota: bool  # kvotflyktingar: permanent permits even under the temporary law
     members: list[Person] = field(default_factory=list)
     decisions: dict[int, int] = field(default_factory=dict)  # arrival day -> permit decision day
-    assistance: list[tuple[str, ...]] = field(default_factory=list)
+    assistance: list[Row] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -351,7 +354,6 @@ class World:
     """What stays fixed during a run: the reference date, its calendar and the tables drawn from."""
 
     def __init__(self, as_of: date) -> None:
-        self.as_of = as_of
         self.calendar = Calendar(as_of)
         self.numbers = NumberSeries(self.calendar)
         self.coordination = NumberSeries(self.calendar)
@@ -453,7 +455,7 @@ class CanonicalFiles:
     def _part(self, name: str) -> Path:
         return self.out_dir / f"{name}.part"
 
-    def _rows(self, name: str, rows: list[tuple[str, ...]]) -> None:
+    def _rows(self, name: str, rows: list[Row]) -> None:
         self.writers[name].writerows(rows)
         self.counts[name] += len(rows)
 
@@ -461,7 +463,11 @@ class CanonicalFiles:
         calendar, words = world.calendar, world.vocabulary
         stop = household.moved_out or calendar.last
         moved_text = calendar.text(household.moved_out) if household.moved_out else ""
-        people, permits, settlements, episodes, courses = [], [], [], [], []
+        people: list[Row] = []
+        permits: list[Row] = []
+        settlements: list[Row] = []
+        episodes: list[Row] = []
+        courses: list[Row] = []
         for person in household.members:
             number = person.number
             people.append((
@@ -495,9 +501,7 @@ class CanonicalFiles:
         self._rows("forsorjningsstod.csv", household.assistance)
 
 
-def _episode_rows(
-    world: World, household: Household, person: Person, stop: int
-) -> Iterator[tuple[str, ...]]:
+def _episode_rows(world: World, household: Household, person: Person, stop: int) -> Iterator[Row]:
     """Episodes as the municipality sees them on the reference date: cut at moving out,
     open (no slutdatum) if still going."""
     calendar, kinds = world.calendar, world.vocabulary.episode
@@ -517,9 +521,7 @@ def _episode_rows(
         yield person.number, kinds[episode.kind], calendar.text(episode.start), end, detail
 
 
-def _course_rows(
-    world: World, household: Household, person: Person, stop: int
-) -> Iterator[tuple[str, ...]]:
+def _course_rows(world: World, household: Household, person: Person, stop: int) -> Iterator[Row]:
     calendar, grades = world.calendar, world.vocabulary.grade
     for course in person.courses:
         if course.start > stop:
@@ -1011,9 +1013,7 @@ def _upper_secondary_permits(
 # --- social assistance ------------------------------------------------------------------------
 
 
-def assistance_rows(
-    rng: random.Random, world: World, household: Household
-) -> Iterator[tuple[str, ...]]:
+def assistance_rows(rng: random.Random, world: World, household: Household) -> Iterator[Row]:
     """One row per month the household received försörjningsstöd, paid to an adult of it.
 
     A household moves between receiving and not receiving month by month: more often in the

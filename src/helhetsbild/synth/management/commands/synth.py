@@ -3,6 +3,7 @@
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             help="referensdatum ÅÅÅÅ-MM-DD (standard: i dag); inga datum efter det",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         as_of = options["as_of"] or date.today()
         started = time.perf_counter()
         try:
