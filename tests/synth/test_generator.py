@@ -21,6 +21,7 @@ from helhetsbild.synth.generator import (
     NumberSeries,
     World,
     capacity,
+    coordination_number,
     generate,
 )
 
@@ -581,3 +582,21 @@ def test_command_writes_the_same_files_as_the_function(tmp_path: Path) -> None:
         assert (tmp_path / "function" / name).read_bytes() == (
             tmp_path / "command" / name
         ).read_bytes()
+
+
+def test_past_national_scale_a_samordningsnummer_keeps_the_birth_date_believable() -> None:
+    world = World(date(2020, 1, 1))
+    preferred = date(1990, 6, 15).toordinal()
+    for day in range(preferred - 40, preferred + 41):
+        for _ in range(10):
+            world.numbers.take("K", day, day)
+    birth, serial, coordinated = world.take_number("K", preferred, preferred + 1000)
+    assert (birth, coordinated) == (preferred, True)
+    number = coordination_number("19900615", serial)
+    assert parse_personnummer(number, today=date(2020, 1, 1)).is_coordination_number
+
+
+def test_within_municipal_scale_everyone_gets_a_personnummer() -> None:
+    world = World(date(2020, 1, 1))
+    preferred = date(1990, 6, 15).toordinal()
+    assert world.take_number("M", preferred, preferred)[2] is False

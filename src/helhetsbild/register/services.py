@@ -88,7 +88,7 @@ def identities_link(links: list[tuple[Personnummer, int]]) -> dict[int, str]:
         ).values_list("pseudonym", "id", "successor_id")
     }
     canonical = _canonical_ids({new for _i, _old, new in wanted})
-    updates = []
+    updates: list[tuple[int, int]] = []
     for index, old, new in wanted:
         old_id, successor = found[pseudonym(old)]
         if old_id == new or successor == new:

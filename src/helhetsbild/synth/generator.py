@@ -28,6 +28,9 @@ EARLIEST_DATE = date(1900, 1, 1)
 # Skatteverket's test personnummer use the födelsenummer 980-999: ten per day and sex.
 TEST_SERIES_START = 980
 SLOTS_PER_SEX = 10
+# A birth date may move this far to find a free personnummer before a samordningsnummer (same
+# series, day + 60) is used instead; only sets of several hundred thousand persons get there.
+MAX_BIRTH_SHIFT = 30
 PROGRESS_EVERY = 50_000
 YEAR = 365.25
 MONTH = YEAR / 12
@@ -239,6 +242,16 @@ class NumberSeries:
 
     def take(self, sex: str, preferred: int, latest: int) -> tuple[int, int]:
         """Reserve a number near `preferred`; returns the birth date and the födelsenummer."""
+        day = self.nearest(sex, preferred, latest)
+        if day is None:
+            raise CapacityError(
+                f"testnummerserien 980-999 har inga lediga nummer kvar för kön {sex}; "
+                "minska antalet personer (se docs/synthetic-municipality.md)"
+            )
+        return day, self._reserve(sex, day - self.first)
+
+    def nearest(self, sex: str, preferred: int, latest: int) -> int | None:
+        """The day nearest `preferred`, not after `latest`, with a free number; None if none."""
         latest_index = min(latest - self.first, self.size - 1)
         index = max(0, min(preferred - self.first, latest_index))
         after = self.forward[sex].find(index)
@@ -250,12 +263,8 @@ class NumberSeries:
             before = self.size - 1 - mirrored
             candidates.append((index - before, before))
         if not candidates:
-            raise CapacityError(
-                f"testnummerserien 980-999 har inga lediga nummer kvar för kön {sex}; "
-                "minska antalet personer (se docs/synthetic-municipality.md)"
-            )
-        day = min(candidates)[1]
-        return day + self.first, self._reserve(sex, day)
+            return None
+        return min(candidates)[1] + self.first
 
     def take_exact(self, sex: str, ordinal: int) -> int | None:
         """Reserve a number on exactly this day, or None if the day is full."""
@@ -286,8 +295,9 @@ def coordination_number(compact_date: str, serial: int) -> str:
 
 
 def capacity(as_of: date) -> int:
-    """How many persons the test series can hold at most: 20 numbers for every day since 1900."""
-    return 2 * SLOTS_PER_SEX * (as_of.toordinal() - EARLIEST_DATE.toordinal() + 1)
+    """How many persons the test series can hold at most: 20 personnummer and 20
+    samordningsnummer for every day since 1900."""
+    return 2 * 2 * SLOTS_PER_SEX * (as_of.toordinal() - EARLIEST_DATE.toordinal() + 1)
 
 
 @dataclass(slots=True)
@@ -361,6 +371,17 @@ class World:
         self.years, self.year_weights = self._cohorts(as_of)
         self.work_curve = {sex: _monthly_curve(knots) for sex, knots in EMPLOYMENT_TARGET.items()}
 
+    def take_number(self, sex: str, preferred: int, latest: int) -> tuple[int, int, bool]:
+        """A personnummer near the preferred birth date; past national scale, when the nearest
+        free personnummer would move the birth date more than `MAX_BIRTH_SHIFT` days and a
+        samordningsnummer lies closer, that instead (birth date, serial, is samordningsnummer)."""
+        day = self.numbers.nearest(sex, preferred, latest)
+        if day is None or abs(day - preferred) > MAX_BIRTH_SHIFT:
+            near = self.coordination.nearest(sex, preferred, latest)
+            if near is not None and (day is None or abs(near - preferred) < abs(day - preferred)):
+                return *self.coordination.take(sex, near, near), True
+        return *self.numbers.take(sex, preferred, latest), False
+
     @staticmethod
     def _cohorts(as_of: date) -> tuple[list[int], list[float]]:
         """Settlement years and their weights; the current year only for the part that is past."""
@@ -416,7 +437,7 @@ def _check_request(persons: int, as_of: date) -> None:
         raise ValueError(f"referensdatumet måste ligga år {FIRST_COHORT} eller senare")
     if persons > capacity(as_of):
         raise CapacityError(
-            f"testnummerserien 980-999 rymmer högst {capacity(as_of)} personer "
+            f"testnummerserierna 980-999 rymmer högst {capacity(as_of)} personer "
             f"med födelsedatum 1900-01-01--{as_of.isoformat()}"
         )
 
@@ -680,7 +701,7 @@ def _decision_lag(rng: random.Random, plan: Plan, form: str, quota: bool) -> int
 
 def _make_person(rng: random.Random, world: World, plan: Plan, arrival: int, form: str) -> Person:
     preferred = arrival - int(plan.age * YEAR)
-    birth, serial = world.numbers.take(plan.sex, preferred, arrival)
+    birth, serial, coordinated = world.take_number(plan.sex, preferred, arrival)
     compact = world.calendar.compact[birth - world.calendar.first]
     adult = (arrival - birth) / YEAR >= 18
     education = ""
@@ -688,7 +709,7 @@ def _make_person(rng: random.Random, world: World, plan: Plan, arrival: int, for
         weights = EDUCATION_WEIGHTS[plan.sex]
         education = rng.choices(EDUCATION_LEVELS, weights)[0]
     person = Person(
-        number=personnummer(compact, serial),
+        number=(coordination_number if coordinated else personnummer)(compact, serial),
         sex=plan.sex,
         birth=birth,
         settled=arrival,
@@ -698,7 +719,7 @@ def _make_person(rng: random.Random, world: World, plan: Plan, arrival: int, for
         unaccompanied=plan.unaccompanied,
         adult_from=add_years(birth, 18),
     )
-    if adult and rng.random() < 0.04:
+    if adult and not coordinated and rng.random() < 0.04:
         person.predecessor = _predecessor(world, person, compact)
     return person
 
