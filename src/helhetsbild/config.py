@@ -61,3 +61,11 @@ def flag(env_var: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "ja", "on"}
+
+
+def bounded_int(env_var: str, *, default: int, minimum: int) -> int:
+    """An integer setting that must not go below a safe floor; a lower value stops start-up."""
+    value = int(os.environ.get(env_var, default))
+    if value < minimum:
+        raise ValueError(f"{env_var}={value} is below the safe minimum {minimum}")
+    return value

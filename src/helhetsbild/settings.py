@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "helhetsbild.accesslog",
     "helhetsbild.register",
     "helhetsbild.imports",
+    "helhetsbild.analysis",
     "helhetsbild.synth",
 ]
 
@@ -119,6 +120,9 @@ WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("HELHETSBILD_IMPORT_MAX_BYTES", 4 * 1024**3))
+# Disclosure control: no aggregate about fewer persons than this leaves the analysis store.
+# Swedish practice uses 3 or 5; below 3 is refused at start-up.
+MIN_CELL_SIZE = config.bounded_int("HELHETSBILD_MIN_CELL_SIZE", default=5, minimum=3)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

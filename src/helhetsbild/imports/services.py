@@ -110,9 +110,6 @@ def import_file(
     except reader.FileRejected as error:
         return _refuse(result, str(error))
     result.sha256, result.notes = source.sha256, list(source.notes)
-    earlier = _earlier_batch(committee, kind, source.sha256)
-    if earlier is not None:
-        return _duplicate(result, earlier, actor=actor, committee=committee)
     if not dry_run:
         reader.store_original(source)
     run = _Run(spec, committee, source, today or timezone.localdate(), accept_valid, progress)
@@ -120,6 +117,12 @@ def import_file(
     with _import_lock():
         try:
             with transaction.atomic():
+                # One import at a time per committee, so that the same file sent twice at once
+                # is imported once and recognised once.
+                Committee.objects.select_for_update().filter(pk=committee.pk).first()
+                earlier = _earlier_batch(committee, kind, source.sha256)
+                if earlier is not None:
+                    return _duplicate(result, earlier, actor=actor, committee=committee)
                 batch = _new_batch(committee, spec, source, actor, started)
                 run.execute(batch)
                 if dry_run or run.rejected:
