@@ -64,6 +64,7 @@ def import_(args: argparse.Namespace) -> dict[str, object]:
     from helhetsbild.organisation.models import Committee
 
     result = import_file(
+        analyse=False,
         actor=None,
         committee=Committee.objects.get(code="KS"),
         kind=args.kind,

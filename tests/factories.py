@@ -68,6 +68,7 @@ def write_kind(path: Path, kind_name: str, rows: Iterable[Sequence[str]], **opti
 
 def run_import(committee: Committee, kind_name: str, path: Path, **options: object) -> ImportResult:
     return import_file(
+        analyse=False,
         actor=None,
         committee=committee,
         kind=kind_name,

@@ -250,3 +250,20 @@ def test_script_in_a_text_field_is_shown_as_text(world, tmp_path: Path) -> None:
     )
     assert payload not in response.text
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in response.text
+
+
+def test_a_committed_upload_rebuilds_the_analysis_store(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from helhetsbild.analysis.store import current_build
+
+    client = logged_in(caseworker(world["AMN"]))
+    path = write_kind(tmp_path / "ok.csv", "insatser", [[ANNA, "matcha", "2024-04-01", "", ""]])
+    assert current_build() is None
+    with path.open("rb") as handle:
+        response = client.post(
+            reverse("imports:upload"),
+            {"committee": world["AMN"].pk, "kind": "insatser", "file": handle},
+            follow=True,
+        )
+    assert "Filen är importerad: 1 av 1 rader sparades." in response.text
+    build = current_build()
+    assert build is not None and ImportBatch.objects.latest("id").pk in build.batch_ids

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from helhetsbild.accesslog import events
 from helhetsbild.accesslog.services import access_event_record
+from helhetsbild.analysis.store import build_store
 from helhetsbild.imports import reader
 from helhetsbild.imports.formats import Kind
 from helhetsbild.imports.formats import kind as kind_named
@@ -90,8 +91,13 @@ def import_file(
     accept_valid: bool = False,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    analyse: bool = True,
 ) -> ImportResult:
-    """Import `path` as `kind` for `committee`. `actor` None is the operator at the command line."""
+    """Import `path` as `kind` for `committee`. `actor` None is the operator at the command line.
+
+    With `analyse`, a committed import is followed by a rebuild of the analysis store, so that
+    every page shows the register as it now is; a bulk load of several files passes False and
+    rebuilds once at the end."""
     if (
         actor is not None
         and not committees_for(actor, Action.IMPORT_RUN).filter(pk=committee.pk).exists()
@@ -134,7 +140,23 @@ def import_file(
             run.add_file_problem(str(error))
         except _Undo:
             pass
-    return _result(result, run, actor=actor, committee=committee, source=source, started=started)
+    result = _result(result, run, actor=actor, committee=committee, source=source, started=started)
+    if analyse and result.batch_id and result.state in (BatchState.COMMITTED, BatchState.PARTIAL):
+        _refresh_analysis(result, actor)
+    return result
+
+
+def _refresh_analysis(result: ImportResult, actor: User | None) -> None:
+    """The import stands whatever happens here; a failed rebuild is reported, not raised."""
+    try:
+        build = build_store(actor=actor)
+    except Exception as error:  # any failure leaves the previous store current
+        result.notes.append(
+            _("Analysdatabasen kunde inte byggas om (%(error)s); den förra gäller tills vidare.")
+            % {"error": type(error).__name__}
+        )
+        return
+    result.notes.append(_("Analysdatabasen är ombyggd (bygge %(id)s).") % {"id": build.pk})
 
 
 class _Run:

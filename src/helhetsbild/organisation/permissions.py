@@ -19,16 +19,23 @@ class Action(StrEnum):
     IMPORT_VIEW = "import.view"
     REGISTER_VIEW = "register.view"
     PERSON_VIEW_IDENTIFIED = "person.view_identified"
+    ANALYSIS_BUILD = "analysis.build"
 
 
 POLICY: dict[str, frozenset[Action]] = {
     Role.CASEWORKER: frozenset(
-        {Action.IMPORT_RUN, Action.IMPORT_VIEW, Action.REGISTER_VIEW, Action.PERSON_VIEW_IDENTIFIED}
+        {
+            Action.IMPORT_RUN,
+            Action.IMPORT_VIEW,
+            Action.REGISTER_VIEW,
+            Action.PERSON_VIEW_IDENTIFIED,
+            Action.ANALYSIS_BUILD,
+        }
     ),
     Role.ANALYST: frozenset(),
     Role.CONTROLLER: frozenset(),
     Role.READER: frozenset(),
-    Role.ADMIN: frozenset({Action.IMPORT_VIEW}),
+    Role.ADMIN: frozenset({Action.IMPORT_VIEW, Action.ANALYSIS_BUILD}),
 }
 
 # Roles whose actions reach only the committee of their membership.

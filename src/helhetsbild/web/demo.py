@@ -128,6 +128,7 @@ def demo_import(folder: Path, say: Callable[[str], None]) -> list[ImportResult]:
     for code, kind, file_name in DEMO_IMPORTS:
         started = timezone.now()
         result = import_file(
+            analyse=False,
             actor=None,
             committee=Committee.objects.get(code=code),
             kind=kind,

@@ -38,6 +38,11 @@ class Command(BaseCommand):
         parser.add_argument("--report-csv", type=Path, help=_("skriv radrapporten som CSV hit"))
         parser.add_argument("--user", help=_("importera som denna användare (behörighet prövas)"))
         parser.add_argument("--no-progress", action="store_true", help=_("visa inte förlopp"))
+        parser.add_argument(
+            "--no-analyse",
+            action="store_true",
+            help=_("bygg inte om analysdatabasen efteråt (vid flera filer i rad)"),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -70,6 +75,7 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             accept_valid=options["accept_valid"],
             progress=progress,
+            analyse=not options["no_analyse"],
         )
         if progress:
             progress.done()

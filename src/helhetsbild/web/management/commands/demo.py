@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helhetsbild.analysis.store import build_store
 from helhetsbild.web.demo import DEMO_PASSWORD, demo_files, demo_import, demo_users
 
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             results = demo_import(folder, self.say)
             if not all(result.succeeded for result in results):
                 raise CommandError(_("Demoimporten misslyckades; se rapporten ovan."))
+            build = build_store(actor=None, progress=self.say)
+            self.say(_("Analysdatabasen är byggd (bygge %(id)s).") % {"id": build.pk})
         self.say(_("Demoanvändare (lösenord för alla: %(pw)s):") % {"pw": DEMO_PASSWORD})
         for username, role, committee in users:
             self.say(f"  {username:<18} {role}{' – ' + committee if committee else ''}")
