@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The synthetic set first, then each kind imported into one committee, then the analysis store.
 KINDS = ["personer", "uppehallstillstand", "mottagande", "insatser", "sfi", "forsorjningsstod"]
 
 
@@ -73,12 +74,14 @@ def bench_size(
     ]
     rows.append(row(persons, "synth", synth_runs, int(synth_runs[0]["rows"])))
     import_runs: list[list[dict[str, float]]] = [[] for _ in KINDS]
+    analyse_runs = []
     for _ in range(repeat):
         env = fresh_store(database)
         for index, kind in enumerate(KINDS):
             import_runs[index].append(
                 measure("import", env, "--kind", kind, "--file", str(out / f"{kind}.csv"))
             )
+        analyse_runs.append(measure("analyse", env))
     total_rows = 0
     for index, kind in enumerate(KINDS):
         path = str(out / f"{kind}.csv")
@@ -104,6 +107,9 @@ def bench_size(
         for i in range(repeat)
     ]
     rows.append(row(persons, "import all six", totals, total_rows))
+    rows.append(
+        row(persons, "analysis build (panel rows)", analyse_runs, int(analyse_runs[0]["rows"]))
+    )
     return rows
 
 

@@ -12,16 +12,20 @@ import sys
 import time
 from pathlib import Path
 
+AS_OF = dt.date(2026, 11, 1)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("step", choices=["synth", "setup", "import", "read-duckdb", "read-csv"])
+    parser.add_argument(
+        "step", choices=["synth", "setup", "import", "analyse", "read-duckdb", "read-csv"]
+    )
     parser.add_argument("--persons", type=int, default=0)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--kind")
     parser.add_argument("--file", type=Path)
     args = parser.parse_args()
-    if args.step in ("setup", "import"):
+    if args.step in ("setup", "import", "analyse"):
         _django()
     import duckdb  # noqa: F401  (loaded before the clock starts, like Django above)
 
@@ -35,7 +39,7 @@ def main() -> None:
 def synth(args: argparse.Namespace) -> dict[str, object]:
     from helhetsbild.synth.generator import generate
 
-    rows = generate(persons=args.persons, seed=1, out_dir=args.out, as_of=dt.date(2026, 11, 1))
+    rows = generate(persons=args.persons, seed=1, out_dir=args.out, as_of=AS_OF)
     return {"rows": sum(rows.values()), "files": rows}
 
 
@@ -70,11 +74,18 @@ def import_(args: argparse.Namespace) -> dict[str, object]:
         kind=args.kind,
         path=args.file,
         file_name=args.file.name,
-        today=dt.date(2026, 11, 1),
+        today=AS_OF,
     )
     if result.state != "committed":
         sys.exit(f"import of {args.file} ended {result.state}: {result.issues[:3]}")
     return {"rows": result.rows}
+
+
+def analyse(args: argparse.Namespace) -> dict[str, object]:
+    from helhetsbild.analysis.store import build_store
+
+    build = build_store(actor=None, reference_date=AS_OF)
+    return {"rows": build.row_counts.get("person_months", 0)}
 
 
 def read_duckdb(args: argparse.Namespace) -> dict[str, object]:
@@ -99,6 +110,7 @@ STEPS = {
     "synth": synth,
     "setup": setup,
     "import": import_,
+    "analyse": analyse,
     "read-duckdb": read_duckdb,
     "read-csv": read_csv,
 }

@@ -471,3 +471,23 @@ def test_a_committee_restricted_by_an_admin_cannot_import_that_kind(
     result = run_import(registered["UN"], "personer", persons_file)
     assert result.state == BatchState.REJECTED
     assert "får inte importera" in result.issues[0].reason
+
+
+def test_both_numbers_of_one_person_in_one_file_make_one_record(registered, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    old = personnummer("19920407", "984", coordination=True)
+    new = personnummer("19920407", "986")
+    link = write_kind(tmp_path / "p.csv", "personer", [[new, "M", "1992-04-07", "", "", old]])
+    run_import(registered["KS"], "personer", link)
+    both = write_kind(
+        tmp_path / "i.csv",
+        "insatser",
+        [
+            [old, "rusta", "2023-03-01", "", "först"],
+            [new, "rusta", "2023-03-01", "", "sedan"],
+        ],
+    )
+
+    result = run_import(registered["AMN"], "insatser", both)
+
+    assert result.state == BatchState.COMMITTED
+    assert list(Episode.objects.values_list("detail", flat=True)) == ["sedan"]

@@ -19,28 +19,33 @@ class UpsertWriter:
     ) -> None:
         """`update_fields` are the data fields the file holds; the others are only set on insert,
         so that a corrected export without an optional column does not blank it."""
-        meta = model._meta
-
-        def column(name: str) -> str:
-            return concrete_field(model, name).column
-
         quote = connection.ops.quote_name
-        self.columns = [column(name) for name in ["committee", "batch", "person", *data_fields]]
-        key_columns = [column(name) for name in ["committee", *key_fields]]
-        updatable = [column(n) for n in update_fields if column(n) not in key_columns]
+        names = ["committee", "batch", "person", *data_fields]
+        fields = [concrete_field(model, name) for name in names]
+        key_columns = [concrete_field(model, name).column for name in ["committee", *key_fields]]
+        self.key_positions = [names.index(name) for name in ["committee", *key_fields]]
+        updatable = [f.column for f in fields[3:] if f.name in update_fields]
+        updatable = [column for column in updatable if column not in key_columns]
         if "person_id" not in key_columns:
             updatable.append("person_id")
-        table = quote(meta.db_table)
+        table = quote(model._meta.db_table)
         assignments = ", ".join(
             f"{quote(c)} = excluded.{quote(c)}" for c in [*updatable, "batch_id", "updated_at"]
         )
         changed = " OR ".join(
             f"{table}.{quote(c)} IS DISTINCT FROM excluded.{quote(c)}" for c in updatable
         )
-        all_columns = [*self.columns, "created_at", "updated_at"]
+        columns = [*(f.column for f in fields), "created_at", "updated_at"]
+        # PostgreSQL takes a whole chunk as one set-based statement over arrays, one array per
+        # column; SQLite, in process, is as fast row by row.
+        self.set_based = connection.vendor == "postgresql"
+        if self.set_based:
+            types = [f.db_type(connection) for f in fields] + ["timestamp with time zone"] * 2
+            source = f"SELECT * FROM unnest({', '.join(f'%s::{t}[]' for t in types)})"
+        else:
+            source = f"VALUES ({', '.join(['%s'] * len(columns))})"
         self.sql = (
-            f"INSERT INTO {table} ({', '.join(quote(c) for c in all_columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(all_columns))}) "
+            f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) {source} "
             f"ON CONFLICT ({', '.join(quote(c) for c in key_columns)}) "
             + (f"DO UPDATE SET {assignments} WHERE {changed}" if updatable else "DO NOTHING")
         )
@@ -50,8 +55,21 @@ class UpsertWriter:
         if not rows:
             return
         now = connection.ops.adapt_datetimefield_value(timezone.now())
+        stamped = [(*row, now, now) for row in rows]
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, [(*row, now, now) for row in rows])
+            if self.set_based:
+                cursor.execute(
+                    self.sql,
+                    [list(column) for column in zip(*self._last_per_key(stamped), strict=True)],
+                )
+            else:
+                cursor.executemany(self.sql, stamped)
+
+    def _last_per_key(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """One statement may not update a record twice; two rows can share a key only when two
+        numbers of one person (a samordningsnummer and its personnummer) meet in one chunk."""
+        latest = {tuple(row[i] for i in self.key_positions): row for row in rows}
+        return list(latest.values())
 
 
 def concrete_field(model: type[Model], name: str) -> Field:  # type: ignore[type-arg]
