@@ -168,13 +168,21 @@ def main() -> None:
         default=os.environ.get("HELHETSBILD_BENCH_POSTGRES_URL"),
         help="also import into this PostgreSQL database (its schema is dropped)",
     )
+    parser.add_argument(
+        "--databases",
+        default="sqlite,postgresql",
+        help="which stores to import into: sqlite, postgresql or both",
+    )
     parser.add_argument("--write", type=Path, help="append the results to this Markdown file")
     args = parser.parse_args()
     command = "python bench/run.py " + shlex.join(sys.argv[1:])
     work = Path(tempfile.mkdtemp(prefix="hb-bench-files-"))
     sections = []
-    for database, label in [(None, "SQLite"), (args.postgres, "PostgreSQL")]:
-        if label == "PostgreSQL" and not database:
+    targets = [(None, "SQLite"), (args.postgres, "PostgreSQL")]
+    for database, label in targets:
+        if label.lower() not in args.databases.split(",") or (
+            label == "PostgreSQL" and not database
+        ):
             continue
         rows = []
         for persons in [int(size) for size in args.sizes.split(",")]:

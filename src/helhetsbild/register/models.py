@@ -44,8 +44,14 @@ class Person(models.Model):
 class OwnedRecord(models.Model):
     """Who owns the record and which import batch last wrote it."""
 
-    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="+")
-    batch = models.ForeignKey("imports.ImportBatch", on_delete=models.PROTECT, related_name="+")
+    # No index of their own: the natural key's unique index starts with the committee, and
+    # nothing looks records up by batch; each index less makes every import row cheaper.
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    batch = models.ForeignKey(
+        "imports.ImportBatch", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
