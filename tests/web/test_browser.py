@@ -20,10 +20,9 @@ from helhetsbild.imports.models import ImportBatch, QuarantineRow  # noqa: E402
 from tests.factories import (  # noqa: E402
     PASSWORD,
     caseworker,
-    personnummer,
-    run_import,
     write_kind,
 )
+from tests.web.world import ANNA, BERIT, make_world
 
 pytestmark = pytest.mark.browser
 
@@ -44,8 +43,6 @@ WHITE = (255, 255, 255)
 # The label reads "Fil *"; the star is aria-hidden, but Playwright matches the label text.
 FILE_LABEL = re.compile(r"^Fil\b")
 
-ANNA = personnummer("19900101", "980")
-BERIT = personnummer("19850505", "982")
 # Berit's number with the check digit off by one: a typical typing error in an export.
 BERIT_TYPO = BERIT[:-1] + str((int(BERIT[-1]) + 1) % 10)
 
@@ -83,33 +80,7 @@ def page(chromium: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-u
 
 @pytest.fixture
 def world(transactional_db, committees, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """As in test_pages: KS registers Anna and Berit; AMN owns an episode of Anna's, SN a payment
-    of Berit's and one quarantined row (month 2024-13)."""
-    run_import(
-        committees["KS"],
-        "personer",
-        write_kind(
-            tmp_path / "p.csv",
-            "personer",
-            [[ANNA, "K", "1990-01-01", "", "", ""], [BERIT, "K", "1985-05-05", "", "", ""]],
-        ),
-    )
-    run_import(
-        committees["AMN"],
-        "insatser",
-        write_kind(tmp_path / "i.csv", "insatser", [[ANNA, "praktik", "2024-02-01", "", "Lager"]]),
-    )
-    run_import(
-        committees["SN"],
-        "forsorjningsstod",
-        write_kind(
-            tmp_path / "f.csv",
-            "forsorjningsstod",
-            [["H1", BERIT, "2024-03", "9000"], ["H2", BERIT, "2024-13", "1"]],
-        ),
-        accept_valid=True,
-    )
-    return committees
+    return make_world(committees, tmp_path)
 
 
 # ---------------------------------------------------------------------------------------------

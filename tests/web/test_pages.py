@@ -13,43 +13,15 @@ from helhetsbild.accesslog.models import AccessEvent
 from helhetsbild.imports.models import ImportBatch, QuarantineRow
 from helhetsbild.organisation.models import Role
 from helhetsbild.register.models import Person
-from tests.factories import PASSWORD, caseworker, make_user, personnummer, run_import, write_kind
+from tests.factories import PASSWORD, caseworker, make_user, run_import, write_kind
+from tests.web.world import ANNA, BERIT, make_world
 
 pytestmark = pytest.mark.django_db
-
-ANNA = personnummer("19900101", "980")
-BERIT = personnummer("19850505", "982")
 
 
 @pytest.fixture
 def world(committees, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """KS registers two persons; AMN owns an episode of Anna's, SN a payment of Berit's and a
-    quarantined row."""
-    run_import(
-        committees["KS"],
-        "personer",
-        write_kind(
-            tmp_path / "p.csv",
-            "personer",
-            [[ANNA, "K", "1990-01-01", "", "", ""], [BERIT, "K", "1985-05-05", "", "", ""]],
-        ),
-    )
-    run_import(
-        committees["AMN"],
-        "insatser",
-        write_kind(tmp_path / "i.csv", "insatser", [[ANNA, "praktik", "2024-02-01", "", "Lager"]]),
-    )
-    run_import(
-        committees["SN"],
-        "forsorjningsstod",
-        write_kind(
-            tmp_path / "f.csv",
-            "forsorjningsstod",
-            [["H1", BERIT, "2024-03", "9000"], ["H2", BERIT, "2024-13", "1"]],
-        ),
-        accept_valid=True,
-    )
-    return committees
+    return make_world(committees, tmp_path)
 
 
 def logged_in(user) -> Client:  # type: ignore[no-untyped-def]

@@ -129,7 +129,9 @@ def import_file(
                 earlier = _earlier_batch(committee, kind, source.sha256)
                 if earlier is not None:
                     return _duplicate(result, earlier, actor=actor, committee=committee)
-                batch = _new_batch(committee, spec, source, actor, started)
+                batch = _new_batch(
+                    committee, spec.name, **_source_fields(source), actor=actor, started=started
+                )
                 run.execute(batch)
                 if dry_run or run.rejected:
                     raise _Undo
@@ -443,23 +445,42 @@ def _earlier_batch(committee: Committee, kind: str, sha256: str) -> ImportBatch 
 
 def _new_batch(
     committee: Committee,
-    kind: Kind,
-    source: reader.SourceFile,
+    kind: str,
+    *,
+    name: str,
+    sha256: str,
+    size: int,
+    encoding: str,
     actor: User | None,
     started: dt.datetime,
+    state: str = BatchState.COMMITTED,
+    duplicate_of: ImportBatch | None = None,
 ) -> ImportBatch:
+    """A batch as it starts; a duplicate is born finished and repeats what its original read."""
     return ImportBatch.objects.create(
         committee=committee,
-        kind=kind.name,
-        state=BatchState.COMMITTED,
-        file_name=source.name[:255],
-        sha256=source.sha256,
-        size_bytes=source.size,
-        encoding=source.encoding,
+        kind=kind,
+        state=state,
+        duplicate_of=duplicate_of,
+        rows=duplicate_of.rows if duplicate_of else 0,
+        delimiter=duplicate_of.delimiter if duplicate_of else "",
+        file_name=name[:255],
+        sha256=sha256,
+        size_bytes=size,
+        encoding=encoding,
         created_by=actor,
         started_at=started,
         finished_at=started,
     )
+
+
+def _source_fields(source: reader.SourceFile) -> dict[str, Any]:
+    return {
+        "name": source.name,
+        "sha256": source.sha256,
+        "size": source.size,
+        "encoding": source.encoding,
+    }
 
 
 def _finish(batch: ImportBatch, run: _Run, state: str) -> None:
@@ -516,7 +537,9 @@ def _record_rejection(
 ) -> int:
     """A rejected file changes nothing in the register, but the attempt and its report are kept."""
     with transaction.atomic():
-        batch = _new_batch(committee, kind, source, actor, started)
+        batch = _new_batch(
+            committee, kind.name, **_source_fields(source), actor=actor, started=started
+        )
         _finish(batch, run, BatchState.REJECTED)
     return batch.pk
 
@@ -544,21 +567,17 @@ def _duplicate(
         }
     )
     if not result.dry_run:
-        now = timezone.now()
-        batch = ImportBatch.objects.create(
-            committee=committee,
-            kind=result.kind,
-            state=BatchState.DUPLICATE,
-            file_name=result.file_name[:255],
+        batch = _new_batch(
+            committee,
+            result.kind,
+            name=result.file_name,
             sha256=result.sha256,
-            size_bytes=earlier.size_bytes,
+            size=earlier.size_bytes,
             encoding=earlier.encoding,
-            delimiter=earlier.delimiter,
-            rows=earlier.rows,
+            actor=actor,
+            started=timezone.now(),
+            state=BatchState.DUPLICATE,
             duplicate_of=earlier,
-            created_by=actor,
-            started_at=now,
-            finished_at=now,
         )
         result.batch_id = batch.pk
     return result
