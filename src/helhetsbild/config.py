@@ -5,6 +5,7 @@ for the demo and for development only; production sets them in the environment.
 """
 
 import base64
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -49,9 +50,8 @@ def _write_new_key(path: Path) -> None:
     with os.fdopen(descriptor, "w") as handle:
         handle.write(fresh)
     try:
-        os.link(partial, path)
-    except FileExistsError:
-        pass
+        with contextlib.suppress(FileExistsError):  # another process won; its key stands
+            os.link(partial, path)
     finally:
         partial.unlink()
 

@@ -1,6 +1,7 @@
 """Importing one canonical file for one committee: all or nothing, or valid rows with the rest
 in quarantine; idempotent by the file's SHA-256; streamed in chunks inside one transaction."""
 
+import contextlib
 import csv
 import datetime as dt
 import fcntl
@@ -120,7 +121,8 @@ def import_file(
         reader.store_original(source)
     run = _Run(spec, committee, source, today or timezone.localdate(), accept_valid, progress)
     started = timezone.now()
-    with _import_lock():
+    # _Undo rolls the transaction back: a dry run, or a file refused whole.
+    with _import_lock(), contextlib.suppress(_Undo):
         try:
             with transaction.atomic():
                 # One import at a time per committee, so that the same file sent twice at once
@@ -140,8 +142,6 @@ def import_file(
                 result.batch_id = batch.pk
         except reader.FileRejected as error:
             run.add_file_problem(str(error))
-        except _Undo:
-            pass
     result = _result(result, run, actor=actor, committee=committee, source=source, started=started)
     if analyse and result.batch_id and result.state in (BatchState.COMMITTED, BatchState.PARTIAL):
         _refresh_analysis(result, actor)
