@@ -20,6 +20,10 @@ class Action(StrEnum):
     REGISTER_VIEW = "register.view"
     PERSON_VIEW_IDENTIFIED = "person.view_identified"
     ANALYSIS_BUILD = "analysis.build"
+    # Indicators, the overview and the journey of a cohort: aggregates after disclosure control.
+    AGGREGATE_VIEW = "aggregate.view"
+    # One newcomer's journey month by month, pseudonymised (no identity); logged.
+    JOURNEY_OPEN = "journey.open"
 
 
 POLICY: dict[str, frozenset[Action]] = {
@@ -30,12 +34,13 @@ POLICY: dict[str, frozenset[Action]] = {
             Action.REGISTER_VIEW,
             Action.PERSON_VIEW_IDENTIFIED,
             Action.ANALYSIS_BUILD,
+            Action.AGGREGATE_VIEW,
         }
     ),
-    Role.ANALYST: frozenset(),
-    Role.CONTROLLER: frozenset(),
-    Role.READER: frozenset(),
-    Role.ADMIN: frozenset({Action.IMPORT_VIEW, Action.ANALYSIS_BUILD}),
+    Role.ANALYST: frozenset({Action.AGGREGATE_VIEW, Action.JOURNEY_OPEN}),
+    Role.CONTROLLER: frozenset({Action.AGGREGATE_VIEW}),
+    Role.READER: frozenset({Action.AGGREGATE_VIEW}),
+    Role.ADMIN: frozenset({Action.IMPORT_VIEW, Action.ANALYSIS_BUILD, Action.AGGREGATE_VIEW}),
 }
 
 # Roles whose actions reach only the committee of their membership.

@@ -1,0 +1,12 @@
+-- id = "sjalvforsorjande_12"
+-- title = "Självförsörjande 12 månader efter bosättning"
+-- definition = """Andel av de nyanlända i åldern 20–64 år som bor i kommunen 12 månader efter
+-- den månad de bosatte sig här och som då är självförsörjande: de arbetar eller studerar under
+-- månaden och hushållet får inget försörjningsstöd för den."""
+-- unit = "share"
+-- direction = "up"
+-- theme = "Självförsörjning"
+-- period = "Året då personen har bott 12 månader i kommunen"
+SELECT person_key, period, measured_on, age, months_since_settlement, self_sufficient AS value
+FROM panel_at(12)
+WHERE age BETWEEN 20 AND 64

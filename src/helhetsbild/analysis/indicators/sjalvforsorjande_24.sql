@@ -1,0 +1,13 @@
+-- id = "sjalvforsorjande_24"
+-- title = "Självförsörjande 24 månader efter bosättning"
+-- definition = """Andel av de nyanlända i åldern 20–64 år som bor i kommunen 24 månader efter
+-- den månad de bosatte sig här och som då är självförsörjande: de arbetar eller studerar under
+-- månaden och hushållet får inget försörjningsstöd för den."""
+-- unit = "share"
+-- direction = "up"
+-- theme = "Självförsörjning"
+-- period = "Året då personen har bott 24 månader i kommunen"
+-- key = true
+SELECT person_key, period, measured_on, age, months_since_settlement, self_sufficient AS value
+FROM panel_at(24)
+WHERE age BETWEEN 20 AND 64
