@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("helhetsbild.web.urls")),
     path("import/", include("helhetsbild.imports.urls")),
     path("register/", include("helhetsbild.register.urls")),
+    path("analys/", include("helhetsbild.analysis.urls")),
     path("admin/", admin.site.urls),
 ]
 
