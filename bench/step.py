@@ -18,14 +18,15 @@ AS_OF = dt.date(2026, 11, 1)
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
-        "step", choices=["synth", "setup", "import", "analyse", "read-duckdb", "read-csv"]
+        "step",
+        choices=["synth", "setup", "import", "analyse", "indicators", "read-duckdb", "read-csv"],
     )
     parser.add_argument("--persons", type=int, default=0)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--kind")
     parser.add_argument("--file", type=Path)
     args = parser.parse_args()
-    if args.step in ("setup", "import", "analyse"):
+    if args.step in ("setup", "import", "analyse", "indicators"):
         _django()
     import duckdb  # noqa: F401  (loaded before the clock starts, like Django above)
 
@@ -88,6 +89,39 @@ def analyse(args: argparse.Namespace) -> dict[str, object]:
     return {"rows": build.row_counts.get("person_months", 0)}
 
 
+def indicators(args: argparse.Namespace) -> dict[str, object]:
+    """Every indicator through the engine (query, tables, disclosure control), cold, against
+    the bare DuckDB aggregation each compiles to, timed in this process on the same store."""
+    import duckdb
+
+    from helhetsbild.analysis import engine
+    from helhetsbild.analysis.catalogue import indicators
+    from helhetsbild.analysis.store import current_build
+
+    build = current_build()
+    assert build is not None
+    connection = duckdb.connect(str(build.path), read_only=True)
+    engine.prepare(connection)
+    bare_times, engine_times, cells = {}, {}, 0
+    for item in indicators().values():
+        query = engine.query_for(connection, item)
+        started = time.perf_counter()
+        connection.execute(query).fetchall()
+        bare_times[item.id] = time.perf_counter() - started
+        started = time.perf_counter()
+        cells += len(engine.result(item, build).cells)
+        engine_times[item.id] = time.perf_counter() - started
+    ratios = {name: engine_times[name] / bare_times[name] for name in bare_times}
+    worst = max(ratios, key=ratios.__getitem__)
+    return {
+        "rows": cells,
+        "engine_seconds": sum(engine_times.values()),
+        "bare_seconds": sum(bare_times.values()),
+        "max_ratio": ratios[worst],
+        "worst": worst,
+    }
+
+
 def read_duckdb(args: argparse.Namespace) -> dict[str, object]:
     import duckdb
 
@@ -111,6 +145,7 @@ STEPS = {
     "setup": setup,
     "import": import_,
     "analyse": analyse,
+    "indicators": indicators,
     "read-duckdb": read_duckdb,
     "read-csv": read_csv,
 }

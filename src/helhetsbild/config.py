@@ -69,3 +69,23 @@ def bounded_int(env_var: str, *, default: int, minimum: int) -> int:
     if value < minimum:
         raise ValueError(f"{env_var}={value} is below the safe minimum {minimum}")
     return value
+
+
+# What single sign-on cannot work without, once an issuer turns it on.
+OIDC_REQUIRED = ("AUTHORIZATION_ENDPOINT", "TOKEN_ENDPOINT", "JWKS_ENDPOINT", "CLIENT_ID")
+
+
+def oidc(name: str, default: str = "") -> str:
+    """A setting of single sign-on: `HELHETSBILD_OIDC_<name>`."""
+    return os.environ.get(f"HELHETSBILD_OIDC_{name}", default).strip()
+
+
+def oidc_enabled() -> bool:
+    """Single sign-on is on when an issuer is configured; half a configuration stops start-up
+    rather than leaving a login button that fails."""
+    if not oidc("ISSUER"):
+        return False
+    missing = [f"HELHETSBILD_OIDC_{name}" for name in OIDC_REQUIRED if not oidc(name)]
+    if missing:
+        raise ValueError(f"HELHETSBILD_OIDC_ISSUER is set but {', '.join(missing)} is not")
+    return True

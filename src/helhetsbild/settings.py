@@ -39,6 +39,11 @@ INSTALLED_APPS = [
     "helhetsbild.imports",
     "helhetsbild.analysis",
     "helhetsbild.synth",
+    "helhetsbild.api",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -50,8 +55,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "helhetsbild.web.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "helhetsbild.web.middleware.PermissionsPolicyMiddleware",
     "helhetsbild.web.middleware.NoStoreMiddleware",
+    # Last, as django-axes asks: it turns a lockout found during the login into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "helhetsbild.urls"

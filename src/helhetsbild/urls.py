@@ -6,6 +6,7 @@ urlpatterns = [
     path("import/", include("helhetsbild.imports.urls")),
     path("register/", include("helhetsbild.register.urls")),
     path("analys/", include("helhetsbild.analysis.urls")),
+    path("api/", include("helhetsbild.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import duckdb
 from django.conf import settings
-from django.utils.translation import gettext as _
 
 from helhetsbild.analysis.catalogue import (
     MACROS_FILE,
@@ -27,7 +26,7 @@ from helhetsbild.analysis.catalogue import (
 )
 from helhetsbild.analysis.disclosure import TOTAL, Cell, protect
 from helhetsbild.analysis.models import AnalysisBuild
-from helhetsbild.analysis.store import StoreMissing, current_build
+from helhetsbild.analysis.store import readable_build
 
 # Person facts the breakdown expressions may read, besides `age` and `months_since_settlement`.
 _PERSON_COLUMNS = (
@@ -134,43 +133,59 @@ def results(
     items: Iterable[Indicator] | None = None, build: AnalysisBuild | None = None
 ) -> dict[str, Result]:
     """Several indicators at once over one connection; computed ones come from the cache."""
-    build = build or _current()
+    build = build or readable_build()
     wanted = list(indicators().values() if items is None else items)
     threshold = int(settings.MIN_CELL_SIZE)
-    cached = _cache.for_build(build.pk, threshold)
+    cached = _cache.for_build(build.file_name, threshold)
     missing = [item for item in wanted if item.id not in cached]
     if missing:
         with duckdb.connect(str(build.path), read_only=True) as connection:
-            connection.execute(MACROS_FILE.read_text(encoding="utf-8"))
+            prepare(connection)
             for item in missing:
                 cached[item.id] = _compute(connection, item, build.pk, threshold)
     return {item.id: cached[item.id] for item in wanted}
 
 
-def _current() -> AnalysisBuild:
-    build = current_build()
-    if build is None or not build.path.exists():
-        raise StoreMissing(
-            _("Analysdatabasen är inte byggd än. Kör 'helhetsbild analyse' efter en import.")
-        )
-    return build
+def true_tables(item: Indicator, build: AnalysisBuild | None = None) -> dict[str, list[Cell]]:
+    """The indicator's tables by period with their true numbers, before disclosure control.
+
+    Never for publication: `result` is what leaves the store. Tests and audits read these to
+    check the figures themselves, which suppression hides in any small register.
+    """
+    build = build or readable_build()
+    with duckdb.connect(str(build.path), read_only=True) as connection:
+        prepare(connection)
+        return _tables(connection, item)
 
 
 def _compute(
     connection: duckdb.DuckDBPyConnection, item: Indicator, build_id: int, threshold: int
 ) -> Result:
-    query = compile_query(item, _columns(connection, item))
-    cursor = connection.execute(query)
+    tables = _tables(connection, item)
+    cells = [cell for period in tables for cell in protect(tables[period], threshold)]
+    return Result(indicator=item, build_id=build_id, cells=tuple(cells))
+
+
+def _tables(connection: duckdb.DuckDBPyConnection, item: Indicator) -> dict[str, list[Cell]]:
+    """One table per period, in order: the total and every group, empty ones included."""
+    cursor = connection.execute(query_for(connection, item))
     names = [column[0] for column in cursor.description or ()]
-    tables: dict[str, list[Cell]] = defaultdict(list)
+    found: dict[str, list[Cell]] = defaultdict(list)
     for row in cursor.fetchall():
         record = dict(zip(names, row, strict=True))
-        tables[record["period"]].append(_cell(item, record))
-    cells: list[Cell] = []
-    for period in sorted(tables):
-        table = _with_empty_groups(item, tables[period])
-        cells.extend(protect(table, threshold))
-    return Result(indicator=item, build_id=build_id, cells=tuple(cells))
+        found[record["period"]].append(_cell(item, record))
+    return {period: _with_empty_groups(item, found[period]) for period in sorted(found)}
+
+
+def prepare(connection: duckdb.DuckDBPyConnection) -> None:
+    """Create the shared table macros on a connection to the store (temporary, so read-only
+    connections can hold them)."""
+    connection.execute(MACROS_FILE.read_text(encoding="utf-8"))
+
+
+def query_for(connection: duckdb.DuckDBPyConnection, item: Indicator) -> str:
+    """The aggregate query of an indicator, for the columns its SQL returns in this store."""
+    return compile_query(item, _columns(connection, item))
 
 
 def _columns(connection: duckdb.DuckDBPyConnection, item: Indicator) -> list[str]:
@@ -241,17 +256,21 @@ def _group_order(part: Breakdown, present: dict[str | None, Cell]) -> list[str |
 
 
 class _Cache:
-    """Results per (build, threshold), for the newest builds only; shared by a process's threads."""
+    """Results per (build, threshold), for the newest builds only; shared by a process's threads.
+
+    A build is known by its file's name, which holds its start time and a random part: unlike
+    its id, it is never reused, not even by a database restored or recreated under a running
+    process."""
 
     KEPT = 2
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._results: dict[tuple[int, int], dict[str, Result]] = {}
+        self._results: dict[tuple[str, int], dict[str, Result]] = {}
 
-    def for_build(self, build_id: int, threshold: int) -> dict[str, Result]:
+    def for_build(self, build_file: str, threshold: int) -> dict[str, Result]:
         with self._lock:
-            key = (build_id, threshold)
+            key = (build_file, threshold)
             if key not in self._results:
                 self._results[key] = {}
                 for old in sorted(self._results)[: -self.KEPT]:

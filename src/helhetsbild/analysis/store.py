@@ -42,8 +42,8 @@ def current_build() -> AnalysisBuild | None:
     return AnalysisBuild.objects.filter(state=BuildState.COMPLETE).order_by("-finished_at").first()
 
 
-def open_store() -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the current store; close it (or use `with`) when done."""
+def readable_build() -> AnalysisBuild:
+    """The current build, whose file is there to read; raises StoreMissing otherwise."""
     build = current_build()
     if build is None:
         raise StoreMissing(
@@ -54,7 +54,12 @@ def open_store() -> duckdb.DuckDBPyConnection:
             _("Analysdatabasens fil %(file)s saknas. Bygg om den med 'helhetsbild analyse'.")
             % {"file": build.path}
         )
-    return duckdb.connect(str(build.path), read_only=True)
+    return build
+
+
+def open_store() -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the current store; close it (or use `with`) when done."""
+    return duckdb.connect(str(readable_build().path), read_only=True)
 
 
 def build_store(

@@ -24,6 +24,8 @@ class Action(StrEnum):
     AGGREGATE_VIEW = "aggregate.view"
     # One newcomer's journey month by month, pseudonymised (no identity); logged.
     JOURNEY_OPEN = "journey.open"
+    # Expected (and later received) state compensation per person; logged.
+    COMPENSATION_VIEW = "compensation.view"
 
 
 POLICY: dict[str, frozenset[Action]] = {
@@ -38,7 +40,7 @@ POLICY: dict[str, frozenset[Action]] = {
         }
     ),
     Role.ANALYST: frozenset({Action.AGGREGATE_VIEW, Action.JOURNEY_OPEN}),
-    Role.CONTROLLER: frozenset({Action.AGGREGATE_VIEW}),
+    Role.CONTROLLER: frozenset({Action.AGGREGATE_VIEW, Action.COMPENSATION_VIEW}),
     Role.READER: frozenset({Action.AGGREGATE_VIEW}),
     Role.ADMIN: frozenset({Action.IMPORT_VIEW, Action.ANALYSIS_BUILD, Action.AGGREGATE_VIEW}),
 }

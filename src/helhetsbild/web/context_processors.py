@@ -2,11 +2,12 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from helhetsbild.organisation.permissions import Action, committees_for
+from helhetsbild.organisation.permissions import Action, can, committees_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The committees whose import and register pages the user may open, for the menu."""
+    """What the menu offers the user: the committees whose import and register pages they may
+    open, and the analysis pages."""
     user = request.user
     if not user.is_authenticated:
         return {}
@@ -14,4 +15,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_import_committees": list(committees_for(user, Action.IMPORT_RUN)),
         "nav_register_committees": list(committees_for(user, Action.REGISTER_VIEW)),
         "nav_can_view_imports": committees_for(user, Action.IMPORT_VIEW).exists(),
+        "nav_can_view_aggregates": can(user, Action.AGGREGATE_VIEW),
     }

@@ -48,6 +48,7 @@ ADMIN_PERMISSIONS = [
     ("auth", "user"),
     ("organisation", "committee"),
     ("organisation", "membership"),
+    ("api", "apitoken"),
 ]
 
 

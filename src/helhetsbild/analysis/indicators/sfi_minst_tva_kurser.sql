@@ -1,12 +1,13 @@
 -- id = "sfi_minst_tva_kurser"
 -- title = "Klarat minst två sfi-kurser inom två år"
--- definition = """Andel av dem som började sfi som fick godkänt betyg (A–E) på minst två kurser
--- som avslutades inom två år från den första kursens start. Personen räknas det år då de två
--- åren gick ut; studievägen är den första kursens."""
+-- definition = """Andel av dem som började sfi som fick godkänt betyg (A–E) på minst två olika
+-- kurser som avslutades inom två år från den första kursens start. Personen räknas det år då de
+-- två åren gick ut; studievägen är den första kursens."""
 -- unit = "share"
 -- direction = "up"
 -- theme = "Språk och samhällsorientering"
 -- period = "Året då två år har gått sedan den första sfi-kursen började"
+-- kolada = "N18409"
 -- breakdowns = ["studieväg"]
 WITH first_course AS (
     SELECT
@@ -26,7 +27,7 @@ SELECT
     measured.measured_on,
     measured.study_path,
     (
-        SELECT count(*)
+        SELECT count(DISTINCT course.course)
         FROM sfi_courses AS course
         WHERE course.person_key = measured.person_key
           AND course.grade IN ('A', 'B', 'C', 'D', 'E')
