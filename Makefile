@@ -48,6 +48,7 @@ test: lint typecheck unit postgres-tests
 
 bench: install
 	$(BIN)/python bench/run.py --sizes 1000,5000,50000
+	$(BIN)/python bench/pages.py --persons 5000
 
 bench-national: install
 	$(BIN)/python bench/run.py --sizes 1000000 --repeat 1
