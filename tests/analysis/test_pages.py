@@ -11,9 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from helhetsbild.analysis import engine
+from helhetsbild.analysis.activities import main_activity_labels
 from helhetsbild.analysis.catalogue import breakdowns_of, indicator, indicators
 from helhetsbild.analysis.disclosure import SUPPRESSED_MARK, TOTAL, display
-from helhetsbild.analysis.overview import main_activity_labels, overview_for
+from helhetsbild.analysis.overview import overview_for
 from helhetsbild.analysis.store import build_store, open_store
 from helhetsbild.organisation.models import Role
 from tests.analysis.test_cli import import_synthetic

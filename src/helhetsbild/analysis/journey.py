@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from helhetsbild.accesslog import events
 from helhetsbild.accesslog.services import access_event_record
+from helhetsbild.analysis.activities import MAIN_ACTIVITIES
 from helhetsbild.analysis.catalogue import breakdowns
 from helhetsbild.analysis.disclosure import TOTAL, Cell, Unit, protect
 from helhetsbild.analysis.store import open_store
@@ -54,22 +55,8 @@ TARGET_GROUPS = (
 )
 AGE_GROUP = "åldersgrupp"
 SETTLEMENT_FORM = "mottagandeform"
-# The main activities in the order `person_months` chooses between them (docs/analysis-store.md).
-ACTIVITIES = (
-    "employment",
-    "studies",
-    "internship",
-    "establishment_programme",
-    "matching",
-    "preparing",
-    "mapping",
-    "sfi",
-    "civic_orientation",
-    "placement",
-    "none",
-)
 # The activity flags of a person-month: every activity but `none`.
-FLAGS = ACTIVITIES[:-1]
+FLAGS = MAIN_ACTIVITIES[:-1]
 CODE_PREFIX = "R-"
 # 48 bits: a clash within one cohort stays unlikely even for a country's cohort of 100,000.
 CODE_HEX_DIGITS = 12
@@ -81,13 +68,6 @@ _PERSON_FACTS = """SELECT
         persons.*,
         CAST(date_sub('year', birth_date, settlement_date) AS INTEGER) AS age
     FROM persons"""
-
-
-def activity_labels() -> dict[str, str]:
-    """Swedish names of the main activities, those of the register's episodes where they exist."""
-    own = {"sfi": _("Sfi"), "none": _("Ingen registrerad aktivitet")}
-    episodes = code_list("episode_kind").labels
-    return {code: own[code] if code in own else episodes[code] for code in ACTIVITIES}
 
 
 def housing_labels() -> dict[str, str]:
@@ -136,7 +116,7 @@ class Cohorts:
 class JourneyMonth:
     month: int  # months since settlement
     total: Cell
-    activities: list[Cell]  # in the order of ACTIVITIES
+    activities: list[Cell]  # in the order of MAIN_ACTIVITIES
 
 
 @dataclass(frozen=True)
@@ -216,7 +196,7 @@ def cohort_counts(store: duckdb.DuckDBPyConnection, cohort: Cohort) -> dict[int,
         {"year": cohort.year},
     ).fetchone()
     last = min(LAST_MONTH, observed[0]) if observed and observed[0] is not None else -1
-    counts = {month: dict.fromkeys(ACTIVITIES, 0) for month in range(last + 1)}
+    counts = {month: dict.fromkeys(MAIN_ACTIVITIES, 0) for month in range(last + 1)}
     sql, parameters = _cohort_query(cohort)
     rows = store.execute(
         f"""WITH cohort AS ({sql})
@@ -247,7 +227,7 @@ def month_table(month: int, by_activity: dict[str, int]) -> list[Cell]:
         )
 
     total = cell(TOTAL, TOTAL, sum(by_activity.values()))
-    return [total, *(cell(ACTIVITY_BREAKDOWN, a, by_activity[a]) for a in ACTIVITIES)]
+    return [total, *(cell(ACTIVITY_BREAKDOWN, a, by_activity[a]) for a in MAIN_ACTIVITIES)]
 
 
 def journey_code(build_id: int, person_key: int, key: bytes | None = None) -> str:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from helhetsbild.analysis import charts, journey
+from helhetsbild.analysis.activities import MAIN_ACTIVITIES, main_activity_labels
 from helhetsbild.analysis.catalogue import breakdowns
 from helhetsbild.analysis.disclosure import SUPPRESSED_MARK, display
 from helhetsbild.analysis.store import StoreMissing
@@ -29,7 +30,7 @@ from helhetsbild.organisation.permissions import Action, acting_user, can
 from helhetsbild.register.identity import PERSONNUMMER_IN_TEXT
 
 CODES_PER_PAGE = 20
-# One colour per main activity, in the order of journey.ACTIVITIES, and one for hidden values.
+# One colour per main activity, in the order of MAIN_ACTIVITIES, and one for hidden values.
 ACTIVITY_COLOURS = (
     "#1f4e79",
     "#4f8fc0",
@@ -221,12 +222,12 @@ def _journey_page(
     if form.is_valid():
         cohort = form.cohort()
         result = journey.journey_for(user, cohort)
-        labels = journey.activity_labels()
+        labels = main_activity_labels()
         context.update(
             description=form.description(),
             query=form.query(),
             journey=result,
-            activity_labels=[labels[code] for code in journey.ACTIVITIES],
+            activity_labels=[labels[code] for code in MAIN_ACTIVITIES],
             rows=[
                 (m.month, display(m.total), [display(c) for c in m.activities])
                 for m in result.months
@@ -250,7 +251,7 @@ def _chart(result: journey.Journey, labels: dict[str, str]) -> dict[str, Any]:
     threshold.
     """
     hidden = _("Dolda värden (..)")
-    order = [labels[code] for code in journey.ACTIVITIES] + [hidden]
+    order = [labels[code] for code in MAIN_ACTIVITIES] + [hidden]
     parts: list[dict[str, object]] = []
     unknown_totals: list[dict[str, object]] = []
     for month in result.months:
@@ -315,7 +316,7 @@ def _person_facts(opened: journey.PersonJourney) -> list[tuple[str, str]]:
 
 
 def _person_rows(opened: journey.PersonJourney) -> list[list[str]]:
-    activities = journey.activity_labels()
+    activities = main_activity_labels()
     housing = journey.housing_labels()
     return [
         [

@@ -13,9 +13,9 @@ from functools import lru_cache
 import duckdb
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.utils.translation import gettext as _
 
 from helhetsbild.analysis import engine
+from helhetsbild.analysis.activities import MAIN_ACTIVITIES, main_activity_labels
 from helhetsbild.analysis.catalogue import Indicator, breakdowns
 from helhetsbild.analysis.disclosure import TOTAL, Cell, Unit, protect
 from helhetsbild.analysis.models import AnalysisBuild
@@ -23,32 +23,10 @@ from helhetsbild.analysis.selectors import catalogue_for
 from helhetsbild.analysis.store import readable_build
 from helhetsbild.imports.formats import kinds
 from helhetsbild.organisation.models import Committee
-from helhetsbild.register.codes import code_list
 
 ACTIVITY_TABLE = "huvudaktivitet"
 SEX = "kön"
 TREND_PERIODS = 10
-# The panel's ranking of activities (docs/analysis-store.md, "Main activity"), in display order.
-MAIN_ACTIVITY_ORDER = (
-    "employment",
-    "studies",
-    "internship",
-    "establishment_programme",
-    "matching",
-    "preparing",
-    "mapping",
-    "sfi",
-    "civic_orientation",
-    "placement",
-    "none",
-)
-
-
-def main_activity_labels() -> dict[str, str]:
-    """Code -> Swedish label, in the panel's order; most are the register's episode kinds."""
-    episode_kinds = code_list("episode_kind").labels
-    own = {"sfi": _("Sfi"), "none": _("Ingen registrerad aktivitet")}
-    return {code: own.get(code) or episode_kinds[code] for code in MAIN_ACTIVITY_ORDER}
 
 
 @dataclass(frozen=True)
@@ -150,7 +128,7 @@ def _activity_cells(path: str, threshold: int) -> tuple[dt.date, tuple[Cell, ...
             [month],
         ).fetchall()
     label = month.strftime("%Y-%m")
-    by_activity = _sums(counts, 0, list(MAIN_ACTIVITY_ORDER))
+    by_activity = _sums(counts, 0, list(MAIN_ACTIVITIES))
     by_sex = _sums(counts, 1, list(breakdowns()[SEX].groups))
     table = [_count(label, TOTAL, TOTAL, sum(row[2] for row in counts))]
     table += [_count(label, ACTIVITY_TABLE, code, n) for code, n in by_activity.items()]
