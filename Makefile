@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 PERSONS ?= 5000
 
-.PHONY: install browser demo test lint typecheck unit postgres-tests bench bench-national clean
+.PHONY: install browser demo test lint typecheck unit postgres-tests bench bench-national bench-load clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ bench: install
 
 bench-national: install
 	$(BIN)/python bench/run.py --sizes 1000000 --repeat 1
+
+# The web application under 20 and 100 users: gunicorn, a private PostgreSQL, the demo data.
+bench-load: install
+	$(BIN)/python bench/load.py --users 20,100 --duration 60
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

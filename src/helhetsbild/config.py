@@ -8,6 +8,7 @@ import base64
 import contextlib
 import os
 import secrets
+import stat
 from pathlib import Path
 
 KEY_FILES = {
@@ -31,20 +32,45 @@ def database_url() -> str:
     )
 
 
+class KeyFileRefused(Exception):
+    """A key file that is empty or that others may read or change: start-up stops rather than
+    use a key that may have leaked. Raised before Django's translations exist, so the message is
+    Swedish as written."""
+
+
 def key(env_var: str) -> str:
-    """A secret from the environment, or else from its key file, created on first use."""
+    """A secret from the environment, or else from its key file, created on first use. Never
+    from the database: whoever can read a copy of the database must not also hold its keys."""
     value = os.environ.get(env_var)
     if value:
         return value
     path = data_dir() / KEY_FILES[env_var]
     if not path.exists():
         _write_new_key(path)
-    return path.read_text().strip()
+    return read_key_file(path)
+
+
+def read_key_file(path: Path) -> str:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise KeyFileRefused(
+            f"Nyckelfilen {path} har rättigheterna {mode:o} och kan läsas eller ändras av andra "
+            f"än ägaren. Utred om nyckeln kan ha läckt, och begränsa filen med 'chmod 600 {path}'."
+        )
+    value = path.read_text().strip()
+    if not value:
+        raise KeyFileRefused(f"Nyckelfilen {path} är tom.")
+    return value
+
+
+def new_key() -> str:
+    """256 random bits, URL-safe base64: usable as pseudonym key, Fernet key and secret key."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
 
 def _write_new_key(path: Path) -> None:
     """Write whole, then link into place: two processes starting at once end up with one key."""
-    fresh = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    fresh = new_key()
     partial = path.with_name(f".{path.name}.{os.getpid()}")
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:

@@ -1,6 +1,7 @@
 """The one settings module. Everything that differs between the demo and production comes from
 the environment (see `helhetsbild.config`)."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "helhetsbild.analysis",
     "helhetsbild.synth",
     "helhetsbild.api",
+    "helhetsbild.operations",
+    "helhetsbild.goals",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -110,6 +113,43 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Single sign-on (OpenID Connect, authorisation code flow with PKCE) with the municipality's
+# identity provider; on when HELHETSBILD_OIDC_ISSUER is set. docs/drift.md says how to set it up.
+OIDC_LOGIN = config.oidc_enabled()
+OIDC_ISSUER = config.oidc("ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = config.oidc("AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = config.oidc("TOKEN_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = config.oidc("JWKS_ENDPOINT")
+# Optional: where the provider gives the groups only from its userinfo endpoint.
+OIDC_OP_USER_ENDPOINT = config.oidc("USERINFO_ENDPOINT") or None
+OIDC_RP_CLIENT_ID = config.oidc("CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = config.oidc("CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = config.oidc("SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = config.oidc("SCOPES", "openid profile email")
+# The claim holding the user's groups; GroupRoleMapping turns each group into a role.
+OIDC_GROUPS_CLAIM = config.oidc("GROUPS_CLAIM", "groups")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+
+# The first backend only refuses locked-out password attempts (django-axes); then whichever of
+# the two ways to log in this installation allows.
+AUTHENTICATION_BACKENDS = [
+    "helhetsbild.organisation.auth.LockoutBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if PASSWORD_LOGIN else []),
+    *(["helhetsbild.organisation.oidc.MunicipalOIDCBackend"] if OIDC_LOGIN else []),
+]
+# Password login: 5 failures for one user name from one address lock it for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_WHITELIST_CALLABLE = "helhetsbild.organisation.auth.not_a_password_attempt"
+AXES_LOCKOUT_CALLABLE = "helhetsbild.organisation.views.locked_out"
+# A user with a confirmed TOTP device always gives its code after the password; this makes one
+# required for staff (who reach the admin site).
+OTP_REQUIRED_FOR_STAFF = config.flag("HELHETSBILD_OTP_REQUIRED_FOR_STAFF")
+OTP_TOTP_ISSUER = "Helhetsbild"
+
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -133,15 +173,65 @@ IMPORT_MAX_BYTES = int(os.environ.get("HELHETSBILD_IMPORT_MAX_BYTES", 4 * 1024**
 # Disclosure control: no aggregate about fewer persons than this leaves the analysis store.
 # Swedish practice uses 3 or 5; below 3 is refused at start-up.
 MIN_CELL_SIZE = config.bounded_int("HELHETSBILD_MIN_CELL_SIZE", default=5, minimum=3)
+# The access log is kept at least five years (the HSLF-FS 2016:40 rule adopted voluntarily);
+# `helhetsbild purge-log` removes what is older. Shorter is refused at start-up.
+ACCESS_LOG_RETENTION_YEARS = config.bounded_int(
+    "HELHETSBILD_ACCESS_LOG_RETENTION_YEARS", default=5, minimum=5
+)
 
+# A signed-in session ends after this long without a request, and this long after login
+# (web.middleware.SessionTimeoutMiddleware); the cookie dies with the browser.
+SESSION_IDLE_TIMEOUT = dt.timedelta(
+    minutes=config.bounded_int("HELHETSBILD_SESSION_IDLE_MINUTES", default=30, minimum=1)
+)
+SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(
+    hours=config.bounded_int("HELHETSBILD_SESSION_ABSOLUTE_HOURS", default=12, minimum=1)
+)
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# Off only for the demo on http://127.0.0.1; production serves HTTPS and sets it (docs/drift.md).
+# Secure cookies also take the __Host- prefix: no subdomain can set or overwrite them.
 SESSION_COOKIE_SECURE = config.flag("HELHETSBILD_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = config.flag("HELHETSBILD_SSL_REDIRECT")
+if config.flag("HELHETSBILD_BEHIND_PROXY"):
+    # Only behind a reverse proxy that sets this header itself and strips it from clients.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = config.bounded_int("HELHETSBILD_HSTS_SECONDS", default=0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere: charts are <img> with data: URLs (analysis.charts).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "clipboard-read=(), display-capture=(), fullscreen=(self)"
+)
+
+# Reminders of action deadlines (`helhetsbild actions remind`): printed to the console unless an
+# installation names another backend (SMTP: also Django's EMAIL_HOST and friends).
+EMAIL_BACKEND = os.environ.get(
+    "HELHETSBILD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("HELHETSBILD_EMAIL_FROM", "helhetsbild@localhost")
+EMAIL_HOST = os.environ.get("HELHETSBILD_EMAIL_HOST", "localhost")
 
 LOGGING = {
     "version": 1,

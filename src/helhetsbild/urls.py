@@ -1,12 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from helhetsbild.organisation import views as organisation_views
+
 urlpatterns = [
     path("", include("helhetsbild.web.urls")),
     path("import/", include("helhetsbild.imports.urls")),
     path("register/", include("helhetsbild.register.urls")),
     path("analys/", include("helhetsbild.analysis.urls")),
     path("api/", include("helhetsbild.api.urls")),
+    path("mal/", include("helhetsbild.goals.urls")),
+    path("logg/", include("helhetsbild.accesslog.urls")),
+    path("", include("helhetsbild.organisation.urls")),
+    path("admin/login/", organisation_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,6 +3,7 @@ per build, the years of a result, and the command line's JSON."""
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -15,7 +16,7 @@ from helhetsbild.analysis.catalogue import indicators as catalogue
 from helhetsbild.analysis.disclosure import TOTAL, Cell
 from helhetsbild.analysis.models import AnalysisBuild
 from helhetsbild.analysis.selectors import cell_record
-from helhetsbild.analysis.store import StoreMissing, build_store
+from helhetsbild.analysis.store import StoreMissing, build_store, results_folder
 from tests.analysis.indicator_register import Keys, import_indicator_register
 from tests.factories import TODAY
 
@@ -102,6 +103,7 @@ def test_a_third_sex_and_a_missing_one_are_groups_of_their_own(
     with duckdb.connect(str(build.path)) as store:
         store.execute("UPDATE persons SET sex = 'X' WHERE person_key = ?", [keys.robin])
         store.execute("UPDATE persons SET sex = NULL WHERE person_key = ?", [keys.emil])
+    shutil.rmtree(results_folder(build))  # computed by the build, before the edit
 
     tables = engine.true_tables(the("forsorjningsstod_personer"), build)
     published = engine.results(build=build)
@@ -138,33 +140,35 @@ def test_a_count_needs_no_value() -> None:
 
 
 @pytest.mark.django_db
-def test_results_are_kept_per_build(
+def test_a_build_computes_every_indicator_and_pages_only_read_the_results(
     keys: Keys, build: AnalysisBuild, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened: list[str] = []
-    connect = duckdb.connect
+    newer = build_store(actor=None, reference_date=TODAY)
+    stored = {path.name.split("-")[0] for path in results_folder(build).iterdir()}
+    assert stored == set(catalogue())
 
-    def counted(database: str, **options: object) -> duckdb.DuckDBPyConnection:
-        if options.get("read_only"):
-            opened.append(database)
-        return connect(database, **options)  # type: ignore[arg-type]
+    def computed(*args: object) -> None:
+        raise AssertionError("a result the build computed was computed again")
 
-    monkeypatch.setattr(engine.duckdb, "connect", counted)
+    monkeypatch.setattr(engine, "_compute", computed)
+    item = the("mottagna")
+    first = engine.result(item, build)
+    assert engine.result(item, build) is first and first.build_id == build.pk
+    fresh = engine.result(item, newer)
+    assert fresh.build_id == newer.pk and fresh.cells == first.cells
+
+
+def test_a_result_missing_on_disk_is_computed_once_and_kept(
+    keys: Keys, build: AnalysisBuild
+) -> None:
+    shutil.rmtree(results_folder(build))
     item = the("mottagna")
 
-    first = engine.result(item)
-    again = engine.result(item)
-    assert again is first and first.build_id == build.pk
-    assert opened == [str(build.path)]
+    first = engine.result(item, build)
 
-    engine.results([item, the("sfi_deltagare")])
-    assert len(opened) == 2  # only the indicator not computed yet
-
-    newer = build_store(actor=None, reference_date=TODAY)
-    opened.clear()
-    fresh = engine.result(item)
-    assert opened == [str(newer.path)]
-    assert fresh.build_id == newer.pk and fresh.cells == first.cells
+    assert [path.name.split("-")[0] for path in results_folder(build).iterdir()] == ["mottagna"]
+    engine._cache.clear()
+    assert engine.result(item, build).cells == first.cells
 
 
 def test_without_a_build_there_is_no_result(db) -> None:  # type: ignore[no-untyped-def]

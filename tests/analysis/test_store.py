@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from helhetsbild.analysis import load
 from helhetsbild.analysis.models import AnalysisBuild, BuildState
-from helhetsbild.analysis.store import StoreMissing, build_store, current_build, open_store
+from helhetsbild.analysis.store import (
+    StoreMissing,
+    build_store,
+    current_build,
+    open_store,
+    results_folder,
+)
 from helhetsbild.imports.models import BatchState, ImportBatch
 from helhetsbild.organisation.models import Role
 from tests.analysis.small_register import import_small_register
@@ -47,8 +53,9 @@ def add_a_person(committees, folder: Path) -> None:  # type: ignore[no-untyped-d
 
 
 def leftovers(build: AnalysisBuild) -> list[Path]:
-    """Anything of the build's on disk besides its finished file."""
-    return sorted(build.path.parent.glob(build.file_name + ".*"))
+    """Anything of the build's on disk besides its finished file and its indicator results."""
+    found = build.path.parent.glob(build.file_name + ".*")
+    return sorted(path for path in found if path != results_folder(build))
 
 
 def test_a_build_records_what_it_was_built_from(register) -> None:  # type: ignore[no-untyped-def]

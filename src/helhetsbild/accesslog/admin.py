@@ -8,9 +8,17 @@ from helhetsbild.accesslog.models import AccessEvent
 class AccessEventAdmin(admin.ModelAdmin):
     """The access log is read, never edited: no add, change or delete, whoever asks."""
 
-    list_display = ["at", "user", "action", "committee_code", "pseudonym", "purpose"]
+    list_display = [
+        "sequence",
+        "at",
+        "username",
+        "action",
+        "committee_code",
+        "pseudonym",
+        "purpose",
+    ]
     list_filter = ["action", "committee_code"]
-    search_fields = ["pseudonym", "user__username"]
+    search_fields = ["pseudonym", "username"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

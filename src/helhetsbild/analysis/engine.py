@@ -8,10 +8,14 @@ passes each table through `protect`. Results are kept per analysis build: a buil
 after it is complete, so a result computed once is valid until the next build.
 """
 
+import hashlib
+import json
+import secrets
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import duckdb
 from django.conf import settings
@@ -26,7 +30,7 @@ from helhetsbild.analysis.catalogue import (
 )
 from helhetsbild.analysis.disclosure import TOTAL, Cell, protect
 from helhetsbild.analysis.models import AnalysisBuild
-from helhetsbild.analysis.store import readable_build
+from helhetsbild.analysis.store import readable_build, reader, results_folder
 
 # Person facts the breakdown expressions may read, besides `age` and `months_since_settlement`.
 _PERSON_COLUMNS = (
@@ -138,12 +142,51 @@ def results(
     threshold = int(settings.MIN_CELL_SIZE)
     cached = _cache.for_build(build.file_name, threshold)
     missing = [item for item in wanted if item.id not in cached]
-    if missing:
-        with duckdb.connect(str(build.path), read_only=True) as connection:
-            prepare(connection)
-            for item in missing:
-                cached[item.id] = _compute(connection, item, build.pk, threshold)
+    for item in missing:
+        cached[item.id] = _stored(build, item, threshold) or _computed(build, item, threshold)
     return {item.id: cached[item.id] for item in wanted}
+
+
+def compute_all(build: AnalysisBuild) -> None:
+    """Compute every indicator of a new build and keep the results beside its file, so that no
+    page and no web server process has to: the build runs this before it becomes current."""
+    threshold = int(settings.MIN_CELL_SIZE)
+    with duckdb.connect(str(build.path), read_only=True) as connection:
+        prepare(connection)
+        for item in indicators().values():
+            _store(build, _compute(connection, item, build.pk, threshold), threshold)
+
+
+def _computed(build: AnalysisBuild, item: Indicator, threshold: int) -> Result:
+    with reader(build) as connection:
+        prepare(connection)
+        found = _compute(connection, item, build.pk, threshold)
+    _store(build, found, threshold)
+    return found
+
+
+def _result_file(build: AnalysisBuild, item: Indicator, threshold: int) -> Path:
+    """One file per indicator definition and threshold: an edited SQL file is computed anew."""
+    version = hashlib.sha256(item.source.encode()).hexdigest()[:12]
+    return results_folder(build) / f"{item.id}-{version}-t{threshold}.json"
+
+
+def _stored(build: AnalysisBuild, item: Indicator, threshold: int) -> Result | None:
+    path = _result_file(build, item, threshold)
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    return Result(indicator=item, build_id=build.pk, cells=tuple(Cell(**c) for c in cells))
+
+
+def _store(build: AnalysisBuild, found: Result, threshold: int) -> None:
+    """Written to a temporary name and renamed, so a reader never sees half a file."""
+    path = _result_file(build, found.indicator, threshold)
+    path.parent.mkdir(exist_ok=True)
+    part = path.with_name(f"{path.name}.{secrets.token_hex(4)}.part")
+    part.write_text(json.dumps([asdict(cell) for cell in found.cells]), encoding="utf-8")
+    part.replace(path)
 
 
 def true_tables(item: Indicator, build: AnalysisBuild | None = None) -> dict[str, list[Cell]]:
@@ -153,7 +196,7 @@ def true_tables(item: Indicator, build: AnalysisBuild | None = None) -> dict[str
     check the figures themselves, which suppression hides in any small register.
     """
     build = build or readable_build()
-    with duckdb.connect(str(build.path), read_only=True) as connection:
+    with reader(build) as connection:
         prepare(connection)
         return _tables(connection, item)
 

@@ -301,7 +301,7 @@ def _chart(result: journey.Journey, labels: dict[str, str]) -> dict[str, Any]:
         .configure_axis(labelFontSize=12, titleFontSize=13)
         .configure_legend(labelFontSize=12, titleFontSize=13, labelLimit=260)
     )
-    return chart.to_dict()
+    return chart.to_dict(validate=False)
 
 
 def _person_facts(opened: journey.PersonJourney) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ import datetime as dt
 import fcntl
 import secrets
 import shutil
+import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,7 +60,30 @@ def readable_build() -> AnalysisBuild:
 
 def open_store() -> duckdb.DuckDBPyConnection:
     """A read-only connection to the current store; close it (or use `with`) when done."""
-    return duckdb.connect(str(readable_build().path), read_only=True)
+    return reader(readable_build())
+
+
+def reader(build: AnalysisBuild) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a build's file, for one thread; close it when done.
+
+    Opening a DuckDB file costs tens of milliseconds, more than most page reads, so a process
+    keeps one connection per file and hands out cursors of it: each cursor is a connection of
+    its own to the same database, safe to use in its thread. A build's file never changes, so
+    the shared connection never goes stale; those of older builds are closed as new ones come.
+    """
+    with _readers_lock:
+        key = str(build.path)
+        if key not in _readers:
+            _readers[key] = duckdb.connect(key, read_only=True)
+            for old in list(_readers)[:-KEPT_READERS]:
+                _readers.pop(old).close()
+        return _readers[key].cursor()
+
+
+# A page that took a cursor of a store just before a newer build appeared may still be reading.
+KEPT_READERS = 3
+_readers: dict[str, duckdb.DuckDBPyConnection] = {}
+_readers_lock = threading.Lock()
 
 
 def build_store(
@@ -100,6 +124,11 @@ def _run(build: AnalysisBuild, say: Progress) -> None:
         part, snapshot, build_id=build.pk, reference_date=build.reference_date, progress=say
     )
     part.rename(build.path)
+    say(_("Beräknar indikatorerna …"))
+    # Imported here: the engine reads stores through this module.
+    from helhetsbild.analysis.engine import compute_all
+
+    compute_all(build)
     _complete(build, snapshot, counts)
 
 
@@ -164,6 +193,7 @@ def _remove_files(build: AnalysisBuild) -> None:
     for path in (build.path, part, part.with_name(part.name + ".wal")):
         path.unlink(missing_ok=True)
     shutil.rmtree(_work_folder(build), ignore_errors=True)
+    shutil.rmtree(results_folder(build), ignore_errors=True)
 
 
 def _folder() -> Path:
@@ -174,6 +204,12 @@ def _folder() -> Path:
 
 def _part_path(build: AnalysisBuild) -> Path:
     return build.path.with_name(build.file_name + ".part")
+
+
+def results_folder(build: AnalysisBuild) -> Path:
+    """Where a build's published indicator results are kept (protected cells only, like a
+    download), so that every web server process reads them instead of computing them."""
+    return build.path.with_name(build.file_name + ".results")
 
 
 def _work_folder(build: AnalysisBuild) -> Path:

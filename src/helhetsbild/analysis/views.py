@@ -322,4 +322,4 @@ def _line_chart(
         .configure_axis(labelFontSize=12, titleFontSize=12)
         .configure_legend(labelFontSize=13, symbolSize=120, symbolStrokeWidth=0)
     )
-    return charts.image_source(chart.to_dict())
+    return charts.image_source(chart.to_dict(validate=False))

@@ -63,3 +63,44 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = f" – {self.committee.code}" if self.committee else ""
         return f"{self.user} – {self.get_role_display()}{where}"
+
+
+class GroupRoleMapping(models.Model):
+    """One group of the identity provider gives its members one role (for one committee).
+
+    Edited by an admin; at every single sign-on the user's memberships are made to equal what
+    their groups map to, so removing a user from a group at the provider removes the role here.
+    """
+
+    group = models.CharField(
+        _("grupp hos identitetsleverantören"),
+        max_length=200,
+        help_text=_("Värdet i gruppanspråket, t.ex. gruppens namn eller id."),
+    )
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    committee = models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="group_mappings",
+        verbose_name=_("nämnd"),
+    )
+
+    class Meta:
+        ordering = ["group", "role"]
+        verbose_name = _("gruppkoppling")
+        verbose_name_plural = _("gruppkopplingar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "role", "committee"], name="group_role_mapping_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="caseworker") | models.Q(committee__isnull=False),
+                name="group_mapping_caseworker_has_committee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" – {self.committee.code}" if self.committee else ""
+        return f"{self.group} → {self.get_role_display()}{where}"

@@ -26,6 +26,28 @@ class Action(StrEnum):
     JOURNEY_OPEN = "journey.open"
     # Expected (and later received) state compensation per person; logged.
     COMPENSATION_VIEW = "compensation.view"
+    # The access log entry by entry, its monthly sample and sign-off; person-level, so admins only.
+    ACCESS_LOG_REVIEW = "accesslog.review"
+    # That the monthly review is done (months, sample sizes, who signed): no entries, no persons.
+    ACCESS_LOG_OVERSIGHT = "accesslog.oversight"
+    # A data subject's "who has looked at me" report, from a personnummer; logged.
+    ACCESS_LOG_SUBJECT_REPORT = "accesslog.subject_report"
+    # Removing entries older than the retention period (helhetsbild purge-log).
+    ACCESS_LOG_PURGE = "accesslog.purge"
+    # The goal tree with its statuses, indicators and history: aggregates only, so every role.
+    GOAL_VIEW = "goal.view"
+    # Adding goals, indicators and targets, copying a year forward, closing a year.
+    GOAL_EDIT = "goal.edit"
+    # Entering outcomes and assessments for a goal: the committee's own staff for its goals.
+    GOAL_ASSESS = "goal.assess"
+    # Audits and action plans, their recommendations and the actions' status over time: public
+    # documents, so every role, the auditors (readers) included.
+    AUDIT_VIEW = "audit.view"
+    # Importing an audit report (review, correct, confirm) and starting an action plan.
+    AUDIT_EDIT = "audit.edit"
+    # Adding actions to a recommendation and changing their status: the responsible committee's
+    # caseworkers for its own actions, analysts (who coordinate the answer) for all.
+    ACTION_UPDATE = "action.update"
 
 
 POLICY: dict[str, frozenset[Action]] = {
@@ -37,12 +59,45 @@ POLICY: dict[str, frozenset[Action]] = {
             Action.PERSON_VIEW_IDENTIFIED,
             Action.ANALYSIS_BUILD,
             Action.AGGREGATE_VIEW,
+            Action.GOAL_VIEW,
+            Action.GOAL_ASSESS,
+            Action.AUDIT_VIEW,
+            Action.ACTION_UPDATE,
         }
     ),
-    Role.ANALYST: frozenset({Action.AGGREGATE_VIEW, Action.JOURNEY_OPEN}),
-    Role.CONTROLLER: frozenset({Action.AGGREGATE_VIEW, Action.COMPENSATION_VIEW}),
-    Role.READER: frozenset({Action.AGGREGATE_VIEW}),
-    Role.ADMIN: frozenset({Action.IMPORT_VIEW, Action.ANALYSIS_BUILD, Action.AGGREGATE_VIEW}),
+    Role.ANALYST: frozenset(
+        {
+            Action.AGGREGATE_VIEW,
+            Action.JOURNEY_OPEN,
+            Action.GOAL_VIEW,
+            Action.GOAL_EDIT,
+            Action.GOAL_ASSESS,
+            Action.AUDIT_VIEW,
+            Action.AUDIT_EDIT,
+            Action.ACTION_UPDATE,
+        }
+    ),
+    Role.CONTROLLER: frozenset(
+        {Action.AGGREGATE_VIEW, Action.COMPENSATION_VIEW, Action.GOAL_VIEW, Action.AUDIT_VIEW}
+    ),
+    Role.READER: frozenset(
+        {Action.AGGREGATE_VIEW, Action.ACCESS_LOG_OVERSIGHT, Action.GOAL_VIEW, Action.AUDIT_VIEW}
+    ),
+    Role.ADMIN: frozenset(
+        {
+            Action.IMPORT_VIEW,
+            Action.ANALYSIS_BUILD,
+            Action.AGGREGATE_VIEW,
+            Action.ACCESS_LOG_REVIEW,
+            Action.ACCESS_LOG_OVERSIGHT,
+            Action.ACCESS_LOG_SUBJECT_REPORT,
+            Action.ACCESS_LOG_PURGE,
+            Action.GOAL_VIEW,
+            Action.GOAL_EDIT,
+            Action.AUDIT_VIEW,
+            Action.AUDIT_EDIT,
+        }
+    ),
 }
 
 # Roles whose actions reach only the committee of their membership.
@@ -67,6 +122,19 @@ def committees_for(user: Viewer, action: Action) -> QuerySet[Committee]:
 
 def can(user: Viewer, action: Action) -> bool:
     return committees_for(user, action).exists()
+
+
+def can_for(user: Viewer, action: Action, committee: Committee | None) -> bool:
+    """Whether `user` may perform `action` on a record of `committee`. A record of no committee
+    (the council's goals) is reached only through a role bound to no committee."""
+    if committee is not None:
+        return committees_for(user, action).filter(pk=committee.pk).exists()
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return any(
+        role not in COMMITTEE_BOUND_ROLES and action in POLICY.get(role, frozenset())
+        for role in roles_of(user)
+    )
 
 
 def roles_of(user: Viewer) -> set[str]:

@@ -48,6 +48,8 @@ ADMIN_PERMISSIONS = [
     ("auth", "user"),
     ("organisation", "committee"),
     ("organisation", "membership"),
+    ("organisation", "grouprolemapping"),
+    ("otp_totp", "totpdevice"),
     ("api", "apitoken"),
 ]
 
