@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "helhetsbild.api",
     "helhetsbild.operations",
     "helhetsbild.goals",
+    "helhetsbild.plans",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("analys/", include("helhetsbild.analysis.urls")),
     path("api/", include("helhetsbild.api.urls")),
     path("mal/", include("helhetsbild.goals.urls")),
+    path("granskningar/", include("helhetsbild.plans.urls")),
     path("logg/", include("helhetsbild.accesslog.urls")),
     path("", include("helhetsbild.organisation.urls")),
     path("admin/login/", organisation_views.admin_login, name="admin_login"),
