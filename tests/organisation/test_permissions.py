@@ -1,7 +1,7 @@
 import pytest
 
 from helhetsbild.organisation.models import Role
-from helhetsbild.organisation.permissions import POLICY, Action, committees_for
+from helhetsbild.organisation.permissions import POLICY, Action, actions_of, can, committees_for
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +40,25 @@ def test_a_deactivated_committee_is_out_of_reach(committees) -> None:  # type: i
 
 def test_every_role_has_a_policy_entry() -> None:
     assert set(POLICY) == set(Role.values)
+
+
+@pytest.mark.parametrize(
+    ("role", "bound_to"),
+    [
+        (Role.CASEWORKER, "SN"),
+        (Role.ANALYST, None),
+        (Role.CONTROLLER, None),
+        (Role.READER, None),
+        (Role.ADMIN, None),
+    ],
+)
+@pytest.mark.parametrize("committee_active", [True, False])
+def test_the_actions_of_a_user_are_those_can_allows(  # type: ignore[no-untyped-def]
+    committees, role, bound_to, committee_active
+) -> None:
+    user = make_user(role, committees[bound_to] if bound_to else None)
+    if not committee_active:
+        for committee in committees.values():
+            committee.active = False
+            committee.save()
+    assert actions_of(user) == {action for action in Action if can(user, action)}

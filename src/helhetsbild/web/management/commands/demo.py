@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhetsbild.analysis.store import build_store
+from helhetsbild.goals.demo import goals_demo_ensure
+from helhetsbild.plans.services import plans_demo_ensure
 from helhetsbild.web.demo import DEMO_PASSWORD, demo_files, demo_import, demo_users
 
 
@@ -35,6 +37,12 @@ class Command(BaseCommand):
                 raise CommandError(_("Demoimporten misslyckades; se rapporten ovan."))
             build = build_store(actor=None, progress=self.say)
             self.say(_("Analysdatabasen är byggd (bygge %(id)s).") % {"id": build.pk})
+        goals = goals_demo_ensure()
+        audit = plans_demo_ensure()
+        self.say(
+            _("Mål: %(goals)s i årets plan. Granskning: %(audit)s.")
+            % {"goals": goals, "audit": audit.title}
+        )
         self.say(_("Demoanvändare (lösenord för alla: %(pw)s):") % {"pw": DEMO_PASSWORD})
         for username, role, committee in users:
             self.say(f"  {username:<18} {role}{' – ' + committee if committee else ''}")
