@@ -48,6 +48,8 @@ def test_blank_lines_are_skipped_but_row_numbers_follow_the_file(tmp_path: Path)
         (HEADER.encode() + b"abc\x00def\n", "bin\xe4ra data"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "gamla Excel-formatet"),
         (b"namn|adress\nx|y\n", "inga k\xe4nda kolumner"),
+        # Ends inside a UTF-8 character: not UTF-8, so read as Windows-1252 (it crashed once).
+        (b"\xc2", "inga k\xe4nda kolumner"),
     ],
 )
 def test_unreadable_files_are_refused_with_a_reason(

@@ -170,18 +170,6 @@ def test_two_committees_importing_at_once_both_complete(committees, tmp_path: Pa
     assert not AnalysisBuild.objects.exclude(state=BuildState.COMPLETE).exists()
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "two imports that register the same new persons at once deadlock on PostgreSQL: each "
-        "inserts identities chunk by chunk (register.services._insert_missing, INSERT ... ON "
-        "CONFLICT DO NOTHING) and holds them uncommitted until its file is done, so when the "
-        "files list the persons in a different order each waits for the other; PostgreSQL "
-        "aborts one ('deadlock detected') and that import fails with a traceback"
-    ),
-)
 def test_two_committees_registering_the_same_new_persons_at_once_both_complete(
     committees, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -299,25 +287,7 @@ def test_a_full_disk_during_an_import_loses_nothing_and_the_retry_succeeds(
     assert PersonRecord.objects.count() == FULL_DISK_ROWS
 
 
-@pytest.mark.parametrize(
-    "point",
-    [
-        pytest.param(
-            point,
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason=(
-                    "a full disk ends the import with a Python traceback in English (OSError "
-                    "'File too large' while the original is copied, OperationalError 'disk I/O "
-                    "error' while rows are written) instead of a Swedish message, and a failed "
-                    "copy leaves a half-written '<sha256>.part' in DATA_DIR/imports"
-                ),
-            ),
-        )
-        for point in sorted(FULL_DISK_POINTS)
-    ],
-)
+@pytest.mark.parametrize("point", sorted(FULL_DISK_POINTS))
 def test_a_full_disk_during_an_import_is_told_in_swedish_and_leaves_no_half_copy(
     committees, tmp_path: Path, data_dir: Path, point: str
 ) -> None:  # type: ignore[no-untyped-def]

@@ -12,14 +12,11 @@ import io
 import re
 import subprocess
 import zipfile
-import zlib
 from collections.abc import Callable
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -432,17 +429,6 @@ def understated_bomb() -> bytes:
 
 
 @pytest.mark.parametrize("damaged", [damaged_in_transfer, understated_bomb])
-@pytest.mark.xfail(
-    strict=True,
-    raises=(ElementTree.ParseError, zipfile.BadZipFile, zlib.error),
-    reason=(
-        "the zip's directory is fine but the worksheet's data is not: openpyxl raises "
-        "xml.etree.ElementTree.ParseError, zipfile.BadZipFile ('Bad CRC-32') or zlib.error "
-        "while the rows are read (reader._xlsx_records), which nothing catches: a traceback at "
-        "the command line, a server error on the upload page. Memory stays bounded: zipfile "
-        "never unpacks more than the size the directory declares"
-    ),
-)
 def test_a_damaged_workbook_is_refused_with_a_swedish_message(
     committees, tmp_path: Path, damaged: Callable[[], bytes]
 ) -> None:  # type: ignore[no-untyped-def]
@@ -456,15 +442,6 @@ def test_a_damaged_workbook_is_refused_with_a_swedish_message(
     assert Person.objects.count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=csv.Error,
-    reason=(
-        "reader._detect_delimiter parses the header line with csv.reader outside the try that "
-        "turns csv.Error into FileRejected, so a header field over csv.field_size_limit (1 MB) "
-        "raises _csv.Error: 'field larger than field limit (1048576)'"
-    ),
-)
 def test_a_header_line_with_a_field_over_a_megabyte_is_refused(committees, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "p.csv"
     path.write_bytes(b"personnummer;k\xc3\xb6n;" + b"x" * (2 * 1024 * 1024) + b"\n")
@@ -540,15 +517,6 @@ def test_a_utf16_file_is_refused_and_nothing_is_saved(committees) -> None:  # ty
     assert Person.objects.count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "a UTF-16 file (Excel's 'Unicode-text') is refused as 'Filen innehåller binära data "
-        "(NUL-tecken) och är ingen textfil', which tells the user the file is not text; the "
-        "message should name UTF-16 and ask for UTF-8 (CSV UTF-8 in Excel)"
-    ),
-)
 def test_a_utf16_file_is_told_to_be_saved_as_utf8(committees, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "p.txt"
     path.write_bytes(UTF16_EXPORT)
@@ -564,16 +532,6 @@ def test_a_utf16_file_is_told_to_be_saved_as_utf8(committees, tmp_path: Path) ->
 
 @pytest.mark.parametrize(
     "digits", ["٠١٢٣٤٥٦٧٨٩", "０１２３４５６７８９"], ids=["arabic-indic", "fullwidth"]
-)
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "register.identity.PERSONNUMMER_SHAPE uses \\d, which matches any Unicode digit, and "
-        "int() reads them: a personnummer written in Arabic-Indic or full-width digits is "
-        "accepted, its digits are kept as written, and it gets another pseudonym, so one person "
-        "becomes two. It should be read as ASCII digits (the same person) or refused"
-    ),
 )
 def test_a_personnummer_in_other_digits_is_the_same_person_or_refused(
     committees, tmp_path: Path, digits: str
@@ -594,17 +552,6 @@ def test_a_personnummer_in_other_digits_is_the_same_person_or_refused(
         }
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "the household columns are varchar(64) but the import accepts text up to 200 "
-        "characters, and the PostgreSQL upsert casts each column (unnest(%s::varchar(64)[])), "
-        "which cuts the value to 64 characters without a word: two households that differ "
-        "after the 64th character become one. SQLite keeps the whole value"
-    ),
-)
 def test_a_household_id_longer_than_the_column_is_refused_or_kept_whole(
     committees, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ class Column:
     type: str
     required: bool = False
     codes: str | None = None
+    max_length: int | None = None  # for text, where the register keeps less than MAX_TEXT
 
 
 @dataclass(frozen=True)

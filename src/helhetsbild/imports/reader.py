@@ -12,10 +12,12 @@ import io
 import re
 import shutil
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -26,6 +28,9 @@ CHUNK_BYTES = 1024 * 1024
 DELIMITERS = (";", ",", "\t")
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# What openpyxl lets through from a workbook whose zip directory is whole but whose parts are not.
+DAMAGED_XLSX = (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError)
 # UTF-8 text that was decoded as Latin-1 once and saved again: å, ä, ö, Å, Ä, Ö, é.
 MOJIBAKE = re.compile("Ã[¥¤¶…„–©]")
 XLSX_MAX_UNCOMPRESSED = 2 * 1024**3
@@ -74,6 +79,13 @@ def inspect(path: Path, name: str) -> SourceFile:
         )
     with path.open("rb") as handle:
         head = handle.read(8)
+    if head.startswith(UTF16_BOMS):
+        raise FileRejected(
+            _(
+                "Filen är sparad som UTF-16 (i Excel: 'Unicode-text'). Spara den som "
+                "CSV UTF-8 i stället."
+            )
+        )
     if head.startswith(OLE_MAGIC):
         raise FileRejected(
             _("Filen är i det gamla Excel-formatet (.xls). Spara den som .xlsx eller CSV.")
@@ -114,6 +126,8 @@ def _inspect_text(path: Path, name: str, size: int) -> SourceFile:
                     cp1252.decode(chunk)
                 except UnicodeDecodeError:
                     is_cp1252 = False
+    # A file may end inside a character that its last chunk began.
+    is_utf8 = is_utf8 and _ends_whole(utf8)
     source = SourceFile(path, name, digest.hexdigest(), size, "csv")
     if is_utf8 and mojibake:
         raise FileRejected(
@@ -136,6 +150,14 @@ def _inspect_text(path: Path, name: str, size: int) -> SourceFile:
     return source
 
 
+def _ends_whole(decoder: codecs.IncrementalDecoder) -> bool:
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def store_original(source: SourceFile) -> Path:
     """Keep the original file under its hash, so that any batch can be traced to its bytes."""
     folder = Path(settings.DATA_DIR) / "imports"
@@ -143,8 +165,11 @@ def store_original(source: SourceFile) -> Path:
     target = folder / f"{source.sha256}.{source.format}"
     if not target.exists():
         partial = target.with_suffix(".part")
-        shutil.copyfile(source.path, partial)
-        partial.replace(target)
+        try:
+            shutil.copyfile(source.path, partial)
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)  # half a copy is no original
     return target
 
 
@@ -182,7 +207,10 @@ def _detect_delimiter(line: str, kind: Kind) -> str:
     known = {normalise_header(header) for header in kind.headers}
 
     def score(delimiter: str) -> tuple[int, int]:
-        cells = next(csv.reader([line], delimiter=delimiter))
+        try:
+            cells = next(csv.reader([line], delimiter=delimiter))
+        except csv.Error:  # e.g. a field beyond the csv module's size limit
+            return 0, 0
         return sum(normalise_header(cell) in known for cell in cells), len(cells)
 
     best = max(DELIMITERS, key=score)
@@ -226,16 +254,24 @@ def _xlsx_rows(source: SourceFile, kind: Kind) -> RowStream:
         raise FileRejected(_("Filen kan inte läsas som en Excel-fil (.xlsx).")) from None
     sheet = _pick_sheet(workbook, kind)
     rows = sheet.iter_rows(values_only=True)
+    try:
+        header_row, header = _xlsx_header(rows)
+    except DAMAGED_XLSX:
+        workbook.close()
+        raise FileRejected(_("Filen kan inte läsas som en Excel-fil (.xlsx).")) from None
+    if header is None:
+        workbook.close()
+        raise FileRejected(_("Bladet '%(sheet)s' saknar rubrikrad.") % {"sheet": sheet.title})
+    return RowStream(header=header, rows=_xlsx_records(rows, workbook, header_row))
+
+
+def _xlsx_header(rows: Iterator[tuple[Any, ...]]) -> tuple[int, list[str] | None]:
     header_row = 0
     for values in rows:
         header_row += 1
         if any(value not in (None, "") for value in values):
-            header = [_cell_text(value) for value in values]
-            break
-    else:
-        workbook.close()
-        raise FileRejected(_("Bladet '%(sheet)s' saknar rubrikrad.") % {"sheet": sheet.title})
-    return RowStream(header=header, rows=_xlsx_records(rows, workbook, header_row))
+            return header_row, [_cell_text(value) for value in values]
+    return header_row, None
 
 
 def _refuse_zip_bomb(path: Path) -> None:
@@ -271,11 +307,17 @@ def _pick_sheet(workbook: Any, kind: Kind) -> Any:
 def _xlsx_records(
     rows: Iterator[tuple[Any, ...]], workbook: Any, header_row: int
 ) -> Iterator[tuple[int, list[str]]]:
+    row_number = header_row
     try:
         for row_number, values in enumerate(rows, start=header_row + 1):
             cells = [_cell_text(value) for value in values]
             if any(cells):
                 yield row_number, cells
+    except DAMAGED_XLSX:
+        raise FileRejected(
+            _("Excel-filen är skadad efter rad %(row)s och kan inte läsas vidare.")
+            % {"row": row_number}
+        ) from None
     finally:
         workbook.close()
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +44,9 @@ CHUNK_ROWS = 5000
 IDENTITY_FIELDS = ("person", "predecessor")
 PREDECESSOR = "tidigare samordningsnummer"
 MAX_STORED_ISSUES = 10_000
+# A deadlock or serialization failure rolls one import back whole; it is run again this often.
+DEADLOCK_ATTEMPTS = 3
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 Progress = Callable[[int, int, int], None]  # rows so far, bytes read so far, file size
 
 
@@ -75,6 +78,11 @@ class ImportResult:
     @property
     def succeeded(self) -> bool:
         return self.state in (BatchState.COMMITTED, BatchState.PARTIAL, BatchState.DUPLICATE)
+
+
+class ImportFailed(Exception):
+    """The import could not be carried out (a full disk, a lost database): nothing was saved.
+    The message, in Swedish, says so and what to do."""
 
 
 class _Undo(Exception):
@@ -118,9 +126,36 @@ def import_file(
         return _refuse(result, str(error))
     result.sha256, result.notes = source.sha256, list(source.notes)
     if not dry_run:
-        reader.store_original(source)
-    run = _Run(spec, committee, source, today or timezone.localdate(), accept_valid, progress)
+        _keep_original(source)
     started = timezone.now()
+    for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+        run = _Run(spec, committee, source, today or timezone.localdate(), accept_valid, progress)
+        try:
+            duplicate = _write(run, result, actor=actor, dry_run=dry_run, started=started)
+        except (OperationalError, InterfaceError) as error:
+            if _deadlocked(error) and attempt < DEADLOCK_ATTEMPTS:
+                continue  # PostgreSQL undid this attempt whole; the next one starts afresh
+            raise ImportFailed(
+                _(
+                    "Importen avbröts eftersom databasen inte gick att skriva till (%(error)s). "
+                    "Ingenting sparades; kör importen igen när felet är åtgärdat."
+                )
+                % {"error": _first_line(error)}
+            ) from error
+        if duplicate is not None:
+            return duplicate
+        break
+    result = _result(result, run, actor=actor, committee=committee, source=source, started=started)
+    if analyse and result.batch_id and result.state in (BatchState.COMMITTED, BatchState.PARTIAL):
+        _refresh_analysis(result, actor)
+    return result
+
+
+def _write(
+    run: "_Run", result: ImportResult, *, actor: User | None, dry_run: bool, started: dt.datetime
+) -> ImportResult | None:
+    """The import's one transaction; returns the result at once for a file imported before."""
+    committee, spec, source = run.committee, run.kind, run.source
     # _Undo rolls the transaction back: a dry run, or a file refused whole.
     with _import_lock(), contextlib.suppress(_Undo):
         try:
@@ -128,7 +163,7 @@ def import_file(
                 # One import at a time per committee, so that the same file sent twice at once
                 # is imported once and recognised once.
                 Committee.objects.select_for_update().filter(pk=committee.pk).first()
-                earlier = _earlier_batch(committee, kind, source.sha256)
+                earlier = _earlier_batch(committee, spec.name, source.sha256)
                 if earlier is not None:
                     return _duplicate(result, earlier, actor=actor, committee=committee)
                 batch = _new_batch(
@@ -142,10 +177,30 @@ def import_file(
                 result.batch_id = batch.pk
         except reader.FileRejected as error:
             run.add_file_problem(str(error))
-    result = _result(result, run, actor=actor, committee=committee, source=source, started=started)
-    if analyse and result.batch_id and result.state in (BatchState.COMMITTED, BatchState.PARTIAL):
-        _refresh_analysis(result, actor)
-    return result
+    return None
+
+
+def _keep_original(source: reader.SourceFile) -> None:
+    try:
+        reader.store_original(source)
+    except OSError as error:
+        raise ImportFailed(
+            _(
+                "Originalfilen kunde inte sparas (%(error)s); disken kan vara full. Ingenting "
+                "sparades; kör importen igen när det finns plats."
+            )
+            % {"error": error.strerror or type(error).__name__}
+        ) from error
+
+
+def _deadlocked(error: Exception) -> bool:
+    """PostgreSQL broke a deadlock (two committees registering the same new persons in different
+    order) or a serialization conflict by aborting this transaction: safe to run again."""
+    return getattr(error.__cause__, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
 
 
 def _refresh_analysis(result: ImportResult, actor: User | None) -> None:

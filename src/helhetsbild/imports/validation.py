@@ -103,16 +103,16 @@ def parse_code(raw: str, codes: str) -> str:
     return code
 
 
-def parse_text(raw: str) -> str:
-    if len(raw) > MAX_TEXT:
-        raise InvalidValue(_("är längre än %(max)s tecken") % {"max": MAX_TEXT})
+def parse_text(raw: str, limit: int = MAX_TEXT) -> str:
+    if len(raw) > limit:
+        raise InvalidValue(_("är längre än %(max)s tecken") % {"max": limit})
     return raw
 
 
 def parse_cell(column: Column, raw: str, today: dt.date) -> Any:
     """The stored value of one non-empty cell, or InvalidValue with the reason."""
     if column.type == "text":
-        return parse_text(raw)
+        return parse_text(raw, column.max_length or MAX_TEXT)
     if raw.startswith("="):
         raise InvalidValue(_("är en formel, inte ett värde"))
     if column.type == "personnummer":

@@ -25,6 +25,7 @@ from helhetsbild.imports.forms import QuarantineCorrectionForm, UploadForm
 from helhetsbild.imports.models import BatchState
 from helhetsbild.imports.report import spreadsheet_safe, write_report_csv
 from helhetsbild.imports.services import (
+    ImportFailed,
     ImportResult,
     ReportLine,
     import_file,
@@ -44,7 +45,11 @@ def upload(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None, committees=committees)
     if request.method == "POST" and form.is_valid():
-        result = _import_upload(request, form)
+        try:
+            result = _import_upload(request, form)
+        except ImportFailed as error:
+            messages.error(request, str(error))
+            return render(request, "imports/upload.html", {"form": form})
         if result.batch_id and not result.dry_run:
             messages.add_message(request, *_outcome_message(result))
             return redirect("imports:batch", batch_id=result.batch_id)

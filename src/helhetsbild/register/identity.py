@@ -18,7 +18,9 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-PERSONNUMMER_SHAPE = re.compile(r"^(\d{8})-?(\d{4})$")
+# ASCII digits only: \d would also take Arabic-Indic or full-width digits, which int() reads as
+# the same number but which make another pseudonym.
+PERSONNUMMER_SHAPE = re.compile(r"^([0-9]{8})-?([0-9]{4})$")
 # Anything that looks like a personnummer in free text: 10 or 12 digits, optional separator.
 PERSONNUMMER_IN_TEXT = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)")
 COORDINATION_DAY_OFFSET = 60

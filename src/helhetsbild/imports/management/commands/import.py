@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from helhetsbild.imports.formats import kinds
 from helhetsbild.imports.models import BatchState
 from helhetsbild.imports.report import format_line, write_report_csv
-from helhetsbild.imports.services import ImportResult, import_file
+from helhetsbild.imports.services import ImportFailed, ImportResult, import_file
 from helhetsbild.organisation.models import Committee
 
 TERMINAL_REPORT_LINES = 50
@@ -66,17 +66,21 @@ class Command(BaseCommand):
                     _("Användaren %(u)s finns inte.") % {"u": options["user"]}, returncode=2
                 )
         progress = None if options["no_progress"] else _Progress()
-        result = import_file(
-            actor=actor,
-            committee=committee,
-            kind=options["kind"],
-            path=path,
-            file_name=path.name,
-            dry_run=options["dry_run"],
-            accept_valid=options["accept_valid"],
-            progress=progress,
-            analyse=not options["no_analyse"],
-        )
+        try:
+            result = import_file(
+                actor=actor,
+                committee=committee,
+                kind=options["kind"],
+                path=path,
+                file_name=path.name,
+                dry_run=options["dry_run"],
+                accept_valid=options["accept_valid"],
+                progress=progress,
+                analyse=not options["no_analyse"],
+            )
+        except ImportFailed as error:
+            self.stderr.write(str(error))
+            sys.exit(1)
         if progress:
             progress.done()
         if options["report_csv"]:
