@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "helhetsbild.analysis",
     "helhetsbild.synth",
     "helhetsbild.api",
+    "helhetsbild.economy",
     "helhetsbild.operations",
     "helhetsbild.goals",
     "helhetsbild.plans",

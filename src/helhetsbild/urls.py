@@ -9,6 +9,7 @@ urlpatterns = [
     path("register/", include("helhetsbild.register.urls")),
     path("analys/", include("helhetsbild.analysis.urls")),
     path("api/", include("helhetsbild.api.urls")),
+    path("ekonomi/", include("helhetsbild.economy.urls")),
     path("mal/", include("helhetsbild.goals.urls")),
     path("granskningar/", include("helhetsbild.plans.urls")),
     path("logg/", include("helhetsbild.accesslog.urls")),

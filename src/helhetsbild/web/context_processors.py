@@ -1,18 +1,22 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from helhetsbild.organisation.permissions import Action, actions_of, committees_for
 
+StrOrPromise = str | Promise
+
 # The pages of the whole municipality in the menu, each shown to those who hold its action.
-MENU: list[tuple[str, str, Action]] = [
+MENU: list[tuple[str, StrOrPromise, Action]] = [
     ("analysis:overview", _("Översikt"), Action.AGGREGATE_VIEW),
     ("analysis:catalogue", _("Indikatorer"), Action.AGGREGATE_VIEW),
     ("analysis:journey", _("Användarresan"), Action.AGGREGATE_VIEW),
     ("goals:tree", _("Mål"), Action.GOAL_VIEW),
     ("plans:audits", _("Granskningar"), Action.AUDIT_VIEW),
     ("plans:actions", _("Åtgärder"), Action.AUDIT_VIEW),
+    ("economy:overview", _("Ekonomi"), Action.AGGREGATE_VIEW),
     ("accesslog:review", _("Åtkomstlogg"), Action.ACCESS_LOG_REVIEW),
     ("accesslog:samples", _("Loggranskning"), Action.ACCESS_LOG_OVERSIGHT),
 ]

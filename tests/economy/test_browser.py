@@ -1,0 +1,54 @@
+"""The Ekonomi page in a real Chromium: a controller reads the table, looks up a person by
+personnummer, and axe-core checks the page both times (WCAG 2.1 A and AA, reflow at 320 px).
+
+The browser, the page fixture and the accessibility check are those of tests/web/test_browser.py.
+"""
+
+import os
+from pathlib import Path
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM
+# calls from it. Set before any test of this module touches the database.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import pytest  # noqa: E402
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
+
+from helhetsbild.organisation.models import Role  # noqa: E402
+from tests.economy.register import SARA, import_economy_register  # noqa: E402
+from tests.factories import make_user  # noqa: E402
+from tests.web import test_browser as browser  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+chromium = browser.chromium
+axe = browser.axe
+page = browser.page
+assert_accessible = browser.assert_accessible
+log_in = browser.log_in
+
+
+@pytest.fixture
+def register(transactional_db, committees, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import_economy_register(committees, tmp_path)
+
+
+def test_a_controller_reads_the_totals_and_looks_up_a_person(  # type: ignore[no-untyped-def]
+    page: Page, axe: Axe, register
+) -> None:
+    log_in(page, make_user(Role.CONTROLLER))
+    page.goto("/ekonomi/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ekonomi")
+    table = page.get_by_role("table", name="Förväntad ersättning i kronor per månad och typ")
+    expect(table.get_by_role("rowheader", name="2026-02")).to_be_visible()
+    assert_accessible(page, axe, "Ekonomi")
+
+    page.get_by_label("Personnummer").fill(SARA)
+    page.get_by_role("button", name="Visa").click()
+    expect(
+        page.get_by_role("heading", name="Förväntad ersättning för 20090401-****")
+    ).to_be_visible()
+    expect(page.get_by_role("table", name="Per månad", exact=True)).to_contain_text("41 850 kr")
+    assert "/ekonomi/" in page.url and SARA not in page.url
+    assert_accessible(page, axe, "Ekonomi med en person")
