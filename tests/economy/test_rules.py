@@ -65,8 +65,9 @@ def test_inferred_figures_say_so_with_the_reasoning(rate_id: str, inferred: bool
 def test_what_must_be_claimed_has_a_deadline_and_what_is_paid_automatically_has_none() -> None:
     for kind in rules():
         assert (kind.deadline is not None) == (kind.payment == Payment.APPLICATION)
-    [claim] = [kind for kind in rules() if kind.calculation == Calculation.CLAIM]
-    assert claim.deadline is not None and claim.deadline.months == 6
+    claims = {kind.code: kind for kind in rules() if kind.calculation == Calculation.CLAIM}
+    care = claims["unaccompanied_care_costs"]
+    assert care.deadline is not None and care.deadline.months == 6
 
 
 def copy_rules(tmp_path: Path) -> Path:

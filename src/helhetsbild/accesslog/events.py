@@ -13,6 +13,8 @@ INDICATOR_DOWNLOADED = "analysis.indicator_downloaded"
 API_TOKEN_CREATED = "api.token_created"
 API_TOKEN_REVOKED = "api.token_revoked"
 COMPENSATION_PERSON_SEARCHED = "economy.person_searched"
+CLAIM_IDENTITY_VIEWED = "economy.claim_identity_viewed"
+CLAIM_IDENTITY_EXPORTED = "economy.claim_identity_exported"
 MEMBERSHIP_GRANTED = "organisation.membership_granted"
 MEMBERSHIP_REVOKED = "organisation.membership_revoked"
 GROUP_MAPPING_CHANGED = "organisation.group_mapping_changed"
@@ -37,6 +39,8 @@ LABELS = {
     API_TOKEN_CREATED: _("Skapade en API-nyckel"),
     API_TOKEN_REVOKED: _("Återkallade en API-nyckel"),
     COMPENSATION_PERSON_SEARCHED: _("Sökte förväntad ersättning för en person på personnummer"),
+    CLAIM_IDENTITY_VIEWED: _("Visade personnumret för en ansökan om statlig ersättning"),
+    CLAIM_IDENTITY_EXPORTED: _("Exporterade personnummer för ansökan till Migrationsverket"),
     MEMBERSHIP_GRANTED: _("Fick en roll genom inloggning"),
     MEMBERSHIP_REVOKED: _("Miste en roll genom inloggning"),
     GROUP_MAPPING_CHANGED: _("Ändrade en gruppkoppling till roll"),

@@ -26,6 +26,9 @@ class Action(StrEnum):
     JOURNEY_OPEN = "journey.open"
     # Expected (and later received) state compensation per person; logged.
     COMPENSATION_VIEW = "compensation.view"
+    # Claims to Migrationsverket: candidates, recording a claim and its decision, payments, and
+    # the personnummer a claim needs (each view and export logged).
+    CLAIM_MANAGE = "claim.manage"
     # The access log entry by entry, its monthly sample and sign-off; person-level, so admins only.
     ACCESS_LOG_REVIEW = "accesslog.review"
     # That the monthly review is done (months, sample sizes, who signed): no entries, no persons.
@@ -48,6 +51,14 @@ class Action(StrEnum):
     # Adding actions to a recommendation and changing their status: the responsible committee's
     # caseworkers for its own actions, analysts (who coordinate the answer) for all.
     ACTION_UPDATE = "action.update"
+    # The committees' interim and annual reports, drafts and archived: aggregates only, so every
+    # role (docs/reports.md).
+    REPORT_VIEW = "report.view"
+    # Starting a committee's report and marking its sections ready: the committee's caseworkers
+    # for its own sections, analysts for all, the council's included.
+    REPORT_EDIT = "report.edit"
+    # Archiving a report: generating the files as sent, and locking it.
+    REPORT_ARCHIVE = "report.archive"
 
 
 POLICY: dict[str, frozenset[Action]] = {
@@ -63,6 +74,8 @@ POLICY: dict[str, frozenset[Action]] = {
             Action.GOAL_ASSESS,
             Action.AUDIT_VIEW,
             Action.ACTION_UPDATE,
+            Action.REPORT_VIEW,
+            Action.REPORT_EDIT,
         }
     ),
     Role.ANALYST: frozenset(
@@ -75,13 +88,29 @@ POLICY: dict[str, frozenset[Action]] = {
             Action.AUDIT_VIEW,
             Action.AUDIT_EDIT,
             Action.ACTION_UPDATE,
+            Action.REPORT_VIEW,
+            Action.REPORT_EDIT,
+            Action.REPORT_ARCHIVE,
         }
     ),
     Role.CONTROLLER: frozenset(
-        {Action.AGGREGATE_VIEW, Action.COMPENSATION_VIEW, Action.GOAL_VIEW, Action.AUDIT_VIEW}
+        {
+            Action.AGGREGATE_VIEW,
+            Action.COMPENSATION_VIEW,
+            Action.CLAIM_MANAGE,
+            Action.GOAL_VIEW,
+            Action.AUDIT_VIEW,
+            Action.REPORT_VIEW,
+        }
     ),
     Role.READER: frozenset(
-        {Action.AGGREGATE_VIEW, Action.ACCESS_LOG_OVERSIGHT, Action.GOAL_VIEW, Action.AUDIT_VIEW}
+        {
+            Action.AGGREGATE_VIEW,
+            Action.ACCESS_LOG_OVERSIGHT,
+            Action.GOAL_VIEW,
+            Action.AUDIT_VIEW,
+            Action.REPORT_VIEW,
+        }
     ),
     Role.ADMIN: frozenset(
         {
@@ -96,6 +125,7 @@ POLICY: dict[str, frozenset[Action]] = {
             Action.GOAL_EDIT,
             Action.AUDIT_VIEW,
             Action.AUDIT_EDIT,
+            Action.REPORT_VIEW,
         }
     ),
 }

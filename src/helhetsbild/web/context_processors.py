@@ -17,6 +17,7 @@ MENU: list[tuple[str, StrOrPromise, Action]] = [
     ("plans:audits", _("Granskningar"), Action.AUDIT_VIEW),
     ("plans:actions", _("Åtgärder"), Action.AUDIT_VIEW),
     ("economy:overview", _("Ekonomi"), Action.AGGREGATE_VIEW),
+    ("economy:claims", _("Återsökning"), Action.CLAIM_MANAGE),
     ("accesslog:review", _("Åtkomstlogg"), Action.ACCESS_LOG_REVIEW),
     ("accesslog:samples", _("Loggranskning"), Action.ACCESS_LOG_OVERSIGHT),
 ]
