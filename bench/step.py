@@ -91,15 +91,19 @@ def analyse(args: argparse.Namespace) -> dict[str, object]:
 
 def indicators(args: argparse.Namespace) -> dict[str, object]:
     """Every indicator through the engine (query, tables, disclosure control), cold, against
-    the bare DuckDB aggregation each compiles to, timed in this process on the same store."""
+    the bare DuckDB aggregation each compiles to, timed in this process on the same store. The
+    results the build computed are removed first, so the engine computes them again."""
+    import shutil
+
     import duckdb
 
     from helhetsbild.analysis import engine
     from helhetsbild.analysis.catalogue import indicators
-    from helhetsbild.analysis.store import current_build
+    from helhetsbild.analysis.store import current_build, results_folder
 
     build = current_build()
     assert build is not None
+    shutil.rmtree(results_folder(build))
     connection = duckdb.connect(str(build.path), read_only=True)
     engine.prepare(connection)
     bare_times, engine_times, cells = {}, {}, 0

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "helhetsbild.operations",
     "helhetsbild.goals",
     "helhetsbild.plans",
+    "helhetsbild.reports",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

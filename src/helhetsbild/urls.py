@@ -12,6 +12,7 @@ urlpatterns = [
     path("ekonomi/", include("helhetsbild.economy.urls")),
     path("mal/", include("helhetsbild.goals.urls")),
     path("granskningar/", include("helhetsbild.plans.urls")),
+    path("rapporter/", include("helhetsbild.reports.urls")),
     path("logg/", include("helhetsbild.accesslog.urls")),
     path("", include("helhetsbild.organisation.urls")),
     path("admin/login/", organisation_views.admin_login, name="admin_login"),

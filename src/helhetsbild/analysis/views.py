@@ -7,9 +7,7 @@ analysis store the pages say so in Swedish instead of failing.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
-import altair as alt
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -28,10 +26,6 @@ from helhetsbild.organisation.permissions import acting_user
 
 # After a number in running text; tables say the unit in their headings instead.
 _UNIT_SUFFIX = {Unit.SHARE: " %", Unit.AMOUNT: " kr", Unit.MONTHS: " mån.", Unit.COUNT: ""}
-# Dark enough for 3:1 against white (WCAG 1.4.11), and told apart by dash and shape as well.
-_SERIES_COLOURS = ("#1b1b1b", "#0b4f8a", "#a4001d")
-_SERIES_DASHES = ([1, 0], [6, 3], [2, 2])
-_SERIES_SHAPES = ("circle", "square", "triangle-up")
 
 
 @dataclass(frozen=True)
@@ -90,7 +84,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "total": _figure(figure.latest.total),
             "women": _figure(figure.latest.women),
             "men": _figure(figure.latest.men),
-            "chart": _trend_chart(figure.trend, figure.indicator.unit),
+            "chart": charts.image_source(charts.trend_spec(figure.trend, figure.indicator.unit)),
             "trend": _series_rows(figure.trend),
         }
         for figure in found.key_figures
@@ -142,7 +136,7 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
         "form": form,
         "period": period,
         "series": _series_rows(series),
-        "chart": _series_chart(series, item.unit),
+        "chart": charts.image_source(charts.series_by_sex_spec(series, item.unit)),
         "headings": _number_headings(item),
         "tables": _breakdown_tables(item, [c for c in result.cells if c.period == period]),
         "explanation": _explanation(result.cells),
@@ -207,7 +201,7 @@ def _number_headings(item: Indicator) -> list[str]:
             "denominator": _("Nämnare (antal i gruppen)"),
         }
     else:
-        words = {"numerator": _("Summa, %(unit)s") % {"unit": _axis_title(item.unit).lower()}}
+        words = {"numerator": _("Summa, %(unit)s") % {"unit": charts.axis_title(item.unit).lower()}}
         words["denominator"] = _("Personer")
     words["value"] = unit_label(item).capitalize()
     return [words[name] for name in NUMBERS[item.aggregate]]
@@ -249,77 +243,3 @@ def _explanation(cells: Iterable[Cell | None]) -> str:
     """The one explanation all hidden cells share, for the page's footnote; empty when none is
     hidden, and then the footnote and the references to it are left out."""
     return next((cell.explanation for cell in cells if cell is not None and cell.suppressed), "")
-
-
-# Charts: one Vega-Lite specification each, built with Altair and rendered to SVG by
-# `charts.svg`, cached by the numbers drawn so that a warm page builds no chart. A page shows it
-# as a decorative image (alt="") beside a table of the same numbers: an <img> keeps the SVG's
-# text out of the page, where it would be read out of context.
-
-
-def _series_chart(series: list[SeriesRow], unit: str) -> str:
-    points = tuple(
-        (row.period, name, _plotted(cell))
-        for row in series
-        for name, cell in zip(_series_names(), (row.total, row.women, row.men), strict=True)
-    )
-    return _line_chart(points, _axis_title(unit), compact=False)
-
-
-def _trend_chart(series: list[SeriesRow], unit: str) -> str:
-    points = tuple((row.period, _("Totalt"), _plotted(row.total)) for row in series)
-    return _line_chart(points, _axis_title(unit), compact=True)
-
-
-def _series_names() -> tuple[str, str, str]:
-    return (_("Totalt"), _("Kvinnor"), _("Män"))
-
-
-def _plotted(cell: Cell | None) -> float | None:
-    """Hidden and undefined points are left out of the line, never drawn as zero."""
-    return None if cell is None or cell.suppressed else cell.value
-
-
-def _axis_title(unit: str) -> str:
-    return {
-        Unit.SHARE: _("Procent"),
-        Unit.COUNT: _("Antal"),
-        Unit.AMOUNT: _("Kronor"),
-        Unit.MONTHS: _("Månader"),
-    }[Unit(unit)]
-
-
-@lru_cache(maxsize=256)
-def _line_chart(
-    points: tuple[tuple[str, str, float | None], ...], y_title: str, *, compact: bool
-) -> str:
-    names = list(dict.fromkeys(name for _period, name, _value in points))
-    data = alt.Data(values=[{"period": p, "serie": n, "value": v} for p, n, v in points])
-    legend = None if compact else alt.Legend(title=None, orient="bottom")
-    chart = (
-        alt.Chart(data)
-        .mark_line(point=True, invalid="break-paths-show-domains", strokeWidth=2)
-        .encode(
-            x=alt.X("period:O", title=None, axis=None if compact else alt.Axis(labelAngle=0)),
-            y=alt.Y("value:Q", title=None if compact else y_title),
-            color=alt.Color(
-                "serie:N",
-                scale=alt.Scale(domain=names, range=list(_SERIES_COLOURS[: len(names)])),
-                legend=legend,
-            ),
-            strokeDash=alt.StrokeDash(
-                "serie:N",
-                scale=alt.Scale(domain=names, range=list(_SERIES_DASHES[: len(names)])),
-                legend=legend,
-            ),
-            shape=alt.Shape(
-                "serie:N",
-                scale=alt.Scale(domain=names, range=list(_SERIES_SHAPES[: len(names)])),
-                legend=legend,
-            ),
-        )
-        .properties(width=180 if compact else 640, height=60 if compact else 260)
-        .configure_axis(labelFontSize=12, titleFontSize=12)
-        .configure_legend(labelFontSize=13, symbolSize=120, symbolStrokeWidth=0)
-    )
-    return charts.image_source(chart.to_dict(validate=False))

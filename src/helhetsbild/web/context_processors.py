@@ -16,6 +16,7 @@ MENU: list[tuple[str, StrOrPromise, Action]] = [
     ("goals:tree", _("Mål"), Action.GOAL_VIEW),
     ("plans:audits", _("Granskningar"), Action.AUDIT_VIEW),
     ("plans:actions", _("Åtgärder"), Action.AUDIT_VIEW),
+    ("reports:list", _("Rapporter"), Action.REPORT_VIEW),
     ("economy:overview", _("Ekonomi"), Action.AGGREGATE_VIEW),
     ("economy:claims", _("Återsökning"), Action.CLAIM_MANAGE),
     ("accesslog:review", _("Åtkomstlogg"), Action.ACCESS_LOG_REVIEW),

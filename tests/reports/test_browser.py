@@ -1,0 +1,66 @@
+"""The Rapporter pages in a real Chromium: SN's caseworker starts the committee's interim report,
+marks the goal's section ready and sees which section is left; axe-core checks each page (WCAG
+2.1 A and AA) and that it reflows at 320 px.
+
+The browser, the page fixture and the accessibility check are those of tests/web/test_browser.py.
+"""
+
+import os
+import re
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM
+# calls from it. Set before any test of this module touches the database.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import pytest  # noqa: E402
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
+
+from tests.factories import caseworker  # noqa: E402
+from tests.goals.support import YEAR  # noqa: E402
+from tests.reports.world import SmallWorld, small_world  # noqa: E402
+from tests.web import test_browser as browser  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+chromium = browser.chromium
+axe = browser.axe
+page = browser.page
+assert_accessible = browser.assert_accessible
+log_in = browser.log_in
+
+
+@pytest.fixture
+def world(transactional_db, committees, own_data_dir) -> SmallWorld:  # type: ignore[no-untyped-def]
+    return small_world(committees)
+
+
+def test_a_caseworker_starts_the_report_and_marks_a_section_ready(
+    page: Page, axe: Axe, world: SmallWorld
+) -> None:
+    log_in(page, caseworker(world.committees["SN"]))
+    page.goto("/rapporter/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rapporter")
+    assert_accessible(page, axe, "Rapporter")
+
+    page.get_by_label("Slag").select_option(label="Delårsrapport")
+    page.get_by_label("År").select_option(str(YEAR))
+    page.get_by_label("Nämnd").select_option(label="Socialnämnden")
+    page.get_by_role("button", name="Skapa rapporten").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Delårsrapport {YEAR} – Socialnämnden"
+    )
+    expect(page.locator("main .notice")).to_contain_text("2 avsnitt är inte klarmarkerade")
+    assert_accessible(page, axe, "Rapporten")
+
+    goal = world.tree.sn_goal.title
+    page.get_by_role("button", name=f"Markera som klart – {goal}").click()
+    expect(page.get_by_role("status")).to_contain_text("Avsnittet är klarmarkerat.")
+    row = page.get_by_role("row", name=re.compile(goal))
+    expect(row).to_contain_text("Klart, Test caseworker")
+    expect(page.locator("main .notice")).to_contain_text("1 avsnitt är inte klarmarkerat")
+    # In a committee's report, the actions after audits are the committee's to mark.
+    expect(
+        page.get_by_role("button", name="Markera som klart – Åtgärder efter granskningar")
+    ).to_be_visible()
+    assert_accessible(page, axe, "Rapporten med ett avsnitt klart")
