@@ -105,7 +105,6 @@ def indicators(args: argparse.Namespace) -> dict[str, object]:
     assert build is not None
     shutil.rmtree(results_folder(build))
     connection = duckdb.connect(str(build.path), read_only=True)
-    engine.prepare(connection)
     bare_times, engine_times, cells = {}, {}, 0
     for item in indicators().values():
         query = engine.query_for(connection, item)

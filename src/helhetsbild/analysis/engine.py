@@ -21,7 +21,6 @@ import duckdb
 from django.conf import settings
 
 from helhetsbild.analysis.catalogue import (
-    MACROS_FILE,
     Aggregate,
     Breakdown,
     Indicator,
@@ -152,14 +151,12 @@ def compute_all(build: AnalysisBuild) -> None:
     page and no web server process has to: the build runs this before it becomes current."""
     threshold = int(settings.MIN_CELL_SIZE)
     with duckdb.connect(str(build.path), read_only=True) as connection:
-        prepare(connection)
         for item in indicators().values():
             _store(build, _compute(connection, item, build.pk, threshold), threshold)
 
 
 def _computed(build: AnalysisBuild, item: Indicator, threshold: int) -> Result:
     with reader(build) as connection:
-        prepare(connection)
         found = _compute(connection, item, build.pk, threshold)
     _store(build, found, threshold)
     return found
@@ -197,7 +194,6 @@ def true_tables(item: Indicator, build: AnalysisBuild | None = None) -> dict[str
     """
     build = build or readable_build()
     with reader(build) as connection:
-        prepare(connection)
         return _tables(connection, item)
 
 
@@ -218,12 +214,6 @@ def _tables(connection: duckdb.DuckDBPyConnection, item: Indicator) -> dict[str,
         record = dict(zip(names, row, strict=True))
         found[record["period"]].append(_cell(item, record))
     return {period: _with_empty_groups(item, found[period]) for period in sorted(found)}
-
-
-def prepare(connection: duckdb.DuckDBPyConnection) -> None:
-    """Create the shared table macros on a connection to the store (temporary, so read-only
-    connections can hold them)."""
-    connection.execute(MACROS_FILE.read_text(encoding="utf-8"))
 
 
 def query_for(connection: duckdb.DuckDBPyConnection, item: Indicator) -> str:

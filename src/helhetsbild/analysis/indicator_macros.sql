@@ -1,9 +1,9 @@
 -- Table macros that several indicators share, so that each definition is written once. The
--- engine creates them (as temporary macros) on every connection before it runs an indicator.
+-- build creates them in the store with its tables, so every connection that reads it has them.
 -- docs/indicators.md describes what each returns.
 
 -- The panel rows of everyone in their `months`-th month since settlement, measured then.
-CREATE TEMP MACRO panel_at(months) AS TABLE
+CREATE MACRO panel_at(months) AS TABLE
 SELECT
     *,
     CAST(year(month) AS INTEGER) AS period,
@@ -14,7 +14,7 @@ WHERE months_since_settlement = months;
 -- One row per person and calendar year they lived here, with the last month of that year they
 -- did (where age and time in the municipality are measured) and whether any month of the year
 -- had each property.
-CREATE TEMP MACRO panel_years() AS TABLE
+CREATE MACRO panel_years() AS TABLE
 SELECT
     person_key,
     CAST(year(month) AS INTEGER) AS period,
@@ -31,7 +31,7 @@ GROUP BY person_key, year(month);
 -- studied `wait` later. Leaving is the end of an episode not continued by another episode of
 -- those kinds starting by the next day; the latest such end per person and year counts. Only
 -- those whose `wait` has passed by the reference date are included.
-CREATE TEMP MACRO status_after_leaving(kinds, wait) AS TABLE
+CREATE MACRO status_after_leaving(kinds, wait) AS TABLE
 WITH steps AS (
     SELECT person_key, start_date, end_date
     FROM episodes
@@ -72,7 +72,7 @@ WHERE measured.measured_on <= info.reference_date;
 
 -- One row per household and calendar year with social assistance, through the person who
 -- applied for its latest payment that year (whose sex and target groups the breakdowns use).
-CREATE TEMP MACRO assisted_households() AS TABLE
+CREATE MACRO assisted_households() AS TABLE
 SELECT
     max_by(applicant_key, month) AS person_key,
     CAST(year(month) AS INTEGER) AS period,

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 from django.utils.translation import gettext as _
 
+from helhetsbild.analysis.catalogue import MACROS_FILE
 from helhetsbild.analysis.extract import SOURCES, Extract, Progress, Source
 
 SQL_FOLDER = Path(__file__).with_name("sql")
@@ -44,6 +45,8 @@ def load(
         for table in TABLES:
             progress(_("Bygger %(table)s …") % {"table": table})
             counts[table] = create_table(connection, table)
+        # The indicators' shared macros belong to the store, like its tables.
+        connection.execute(MACROS_FILE.read_text(encoding="utf-8"))
         connection.execute("CHECKPOINT")
     finally:
         connection.close()
