@@ -19,7 +19,14 @@ from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
-TEMPLATES = sorted(Path(helhetsbild.__file__).parent.glob("*/templates/**/*.html"))
+# Templates of files, not pages: the committee report is downloaded as an attachment and must
+# carry its own style, in the HTML file as in the PDF that WeasyPrint makes from it.
+DOCUMENTS = {"reports/document.html"}
+TEMPLATES = sorted(
+    path
+    for path in Path(helhetsbild.__file__).parent.glob("*/templates/**/*.html")
+    if f"{path.parent.name}/{path.name}" not in DOCUMENTS
+)
 
 
 def directives(policy: str) -> dict[str, list[str]]:
