@@ -41,7 +41,7 @@ postgres-tests: install
 	@if [ -n "$$HELHETSBILD_TEST_POSTGRES_URL" ]; then \
 	  HELHETSBILD_DATA_DIR=$$(mktemp -d) HELHETSBILD_DATABASE_URL="$$HELHETSBILD_TEST_POSTGRES_URL" \
 	  HELHETSBILD_REQUIRE_POSTGRES=1 \
-	    $(BIN)/pytest -n 2 --dist loadfile -m "not browser and not sqlite_only" -p no:cacheprovider; \
+	    $(BIN)/pytest -n 2 --dist loadfile -m "not browser and not sqlite_only and not database_independent" -p no:cacheprovider; \
 	else echo "HELHETSBILD_TEST_POSTGRES_URL är inte satt: PostgreSQL-testerna hoppas över (CI kör dem)."; fi
 
 test: lint typecheck unit postgres-tests

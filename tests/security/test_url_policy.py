@@ -21,7 +21,8 @@ from tests.security.policy import URL_POLICY
 from tests.security.routes import routes
 from tests.security.world import ROLE_OF, Who, World, parameters
 
-pytestmark = pytest.mark.django_db
+# Who may open which page is decided in Python, whatever the database: the matrix runs once.
+pytestmark = [pytest.mark.django_db, pytest.mark.database_independent]
 
 ROUTES = {route.key: route for route in routes()}
 # Actions no URL is decided by: the rebuild an import starts (checked in the import's service

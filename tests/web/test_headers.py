@@ -17,7 +17,7 @@ import helhetsbild
 from helhetsbild.organisation.models import Role
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database_independent]
 
 # Templates of files, not pages: the committee report is downloaded as an attachment and must
 # carry its own style, in the HTML file as in the PDF that WeasyPrint makes from it.
