@@ -5,6 +5,7 @@ The browser, the page fixture and the accessibility check are those of tests/web
 """
 
 import os
+import re
 from pathlib import Path
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM
@@ -52,3 +53,17 @@ def test_a_controller_reads_the_totals_and_looks_up_a_person(  # type: ignore[no
     expect(page.get_by_role("table", name="Per månad", exact=True)).to_contain_text("41 850 kr")
     assert "/ekonomi/" in page.url and SARA not in page.url
     assert_accessible(page, axe, "Ekonomi med en person")
+
+
+def test_a_controller_opens_a_claim_candidate_on_the_reclaim_page(  # type: ignore[no-untyped-def]
+    page: Page, axe: Axe, register
+) -> None:
+    log_in(page, make_user(Role.CONTROLLER))
+    page.goto("/ekonomi/atersokning/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Återsökning")
+    assert_accessible(page, axe, "Återsökning")
+
+    page.get_by_role("button", name=re.compile(r"^Registrera\b")).first.click()
+    expect(page.get_by_label("Sökt belopp, kr")).to_be_visible()
+    assert "/ekonomi/atersokning/" in page.url and SARA not in page.url
+    assert_accessible(page, axe, "Registrera ansökan")

@@ -164,6 +164,15 @@ URL_POLICY: dict[str, Rule] = {
     "economy:claims": Rule(
         get=Access(CONTROLLER, Action.CLAIM_MANAGE), why="claims to Migrationsverket"
     ),
+    "economy:claim_edit": Rule(
+        get=None, post=Access(CONTROLLER, Action.CLAIM_MANAGE), why="records a claim"
+    ),
+    "economy:claim_person": Rule(
+        get=None, post=Access(CONTROLLER, Action.CLAIM_MANAGE), why="shows a personnummer"
+    ),
+    "economy:claims_export": Rule(
+        get=None, post=Access(CONTROLLER, Action.CLAIM_MANAGE), why="exports personnummer"
+    ),
     # --- the API: aggregates, by key ----------------------------------------------------------
     "api:openapi": Rule(get=Access(EVERYONE), public=True, why="the description of the API"),
     "api:indicators": _api(),

@@ -6,4 +6,7 @@ app_name = "economy"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("atersokning/", claim_views.claims, name="claims"),
+    path("atersokning/ansokan/", claim_views.claim_edit, name="claim_edit"),
+    path("atersokning/personnummer/", claim_views.claim_person, name="claim_person"),
+    path("atersokning/export/", claim_views.claims_download, name="claims_export"),
 ]
