@@ -532,8 +532,9 @@ def _report(
         "",
         "Mix at each level: one caseworker (handlaggare.amn) uploads a file of "
         "20 changed AMN episodes through `/import/` and opens the batch page, then waits "
-        f"{args.import_pause:g} s; every committed import rebuilds the analysis store, which "
-        "also makes each worker compute the indicators afresh. Of the other users "
+        f"{args.import_pause:g} s; every committed import rebuilds the analysis store in the "
+        "request, indicators included, and the workers then read the new results. Of the "
+        "other users "
         f"{ANALYST_SHARE:.0%} are analysts (analytiker) on the journey page with a random "
         "settlement year, sex and target group; the rest are readers (lasare) on the start page, "
         "the overview, the catalogue and indicator pages with a random indicator and period "
