@@ -715,9 +715,8 @@ def _recommendation_candidates(blocks: list[Block]) -> Iterator[_Found]:
                 zone.prose = []
                 yield from _flush(zone)
             zone = _Zone("intro")
-        elif zone is not None and _feed(zone, position, block, previous):
-            pass
-        else:
+        # A block the open zone takes (`_feed` adds it to the zone) needs nothing more.
+        elif zone is None or not _feed(zone, position, block, previous):
             if zone is not None:
                 yield from _flush(zone)
                 zone = None
