@@ -118,6 +118,11 @@ class JourneyMonth:
     total: Cell
     activities: list[Cell]  # in the order of MAIN_ACTIVITIES
 
+    @property
+    def cells(self) -> list[Cell]:
+        """The month's row as a table shows it: the total, then every activity."""
+        return [self.total, *self.activities]
+
 
 @dataclass(frozen=True)
 class Journey:

@@ -5,6 +5,8 @@ The cohort is chosen by GET, so a view of it can be bookmarked; a journey is ope
 that no journey code stands in a URL, a browser history or a server log.
 """
 
+import json
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,6 +19,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -228,11 +232,8 @@ def _journey_page(
             query=form.query(),
             journey=result,
             activity_labels=[labels[code] for code in MAIN_ACTIVITIES],
-            rows=[
-                (m.month, display(m.total), [display(c) for c in m.activities])
-                for m in result.months
-            ],
-            chart=charts.image_source(_chart(result, labels)) if result.months else "",
+            rows=_table_rows(result),
+            chart=_chart(result, labels) if result.months else "",
         )
         if can(user, Action.JOURNEY_OPEN):
             codes = Paginator(journey.journey_codes_for(user, cohort), CODES_PER_PAGE)
@@ -240,7 +241,25 @@ def _journey_page(
     return render(request, "analysis/journey.html", context)
 
 
-def _chart(result: journey.Journey, labels: dict[str, str]) -> dict[str, Any]:
+def _table_rows(result: journey.Journey) -> SafeString:
+    """The table's rows, joined here rather than in a template loop: a cohort's table has some
+    1,800 cells, and Django's loop took longer over them than the query that counts them."""
+    return format_html_join(
+        "\n",
+        '<tr><th scope="row">{}</th>{}</tr>',
+        (
+            (
+                month.month,
+                format_html_join(
+                    "", '<td class="number">{}</td>', ((display(c),) for c in month.cells)
+                ),
+            )
+            for month in result.months
+        ),
+    )
+
+
+def _chart(result: journey.Journey, labels: dict[str, str]) -> str:
     """One stacked column per month since settlement, and `..` at the foot of a month whose
     total is hidden.
 
@@ -263,15 +282,22 @@ def _chart(result: journey.Journey, labels: dict[str, str]) -> dict[str, Any]:
             parts.append({"m": month.month, "a": hidden, "n": rest})
     for part in parts:
         part["o"] = order.index(str(part["a"]))
-    months = [month.month for month in result.months]
+    form = _chart_form(tuple(month.month for month in result.months), tuple(order))
+    return charts.image_source_filled(form, {"parts": parts, "totals": unknown_totals})
+
+
+@lru_cache(maxsize=64)
+def _chart_form(months: tuple[int, ...], order: tuple[str, ...]) -> str:
+    """The chart without its data, which depends only on the cohort's months and the labels:
+    Altair takes longer to build it than Vega takes to draw it, so it is built once."""
     x = alt.X(
         "m:O",
         title=_("Månader sedan bosättning"),
-        scale=alt.Scale(domain=months),
-        axis=alt.Axis(values=months[::6], labelAngle=0),
+        scale=alt.Scale(domain=list(months)),
+        axis=alt.Axis(values=list(months[::6]), labelAngle=0),
     )
     columns = (
-        alt.Chart(alt.Data(values=parts))
+        alt.Chart(alt.NamedData(name="parts"))
         .mark_bar()
         .encode(
             x=x,
@@ -284,14 +310,14 @@ def _chart(result: journey.Journey, labels: dict[str, str]) -> dict[str, Any]:
             color=alt.Color(
                 "a:N",
                 title=_("Huvudaktivitet"),
-                scale=alt.Scale(domain=order, range=[*ACTIVITY_COLOURS, HIDDEN_COLOUR]),
+                scale=alt.Scale(domain=list(order), range=[*ACTIVITY_COLOURS, HIDDEN_COLOUR]),
                 legend=alt.Legend(orient="bottom", columns=3),
             ),
             order=alt.Order("o:Q"),
         )
     )
     marks = (
-        alt.Chart(alt.Data(values=unknown_totals))
+        alt.Chart(alt.NamedData(name="totals"))
         .mark_text(dy=-8, fontSize=13, fontWeight="bold")
         .encode(x=x, y=alt.Y(datum=0), text="t:N")
     )
@@ -301,7 +327,7 @@ def _chart(result: journey.Journey, labels: dict[str, str]) -> dict[str, Any]:
         .configure_axis(labelFontSize=12, titleFontSize=13)
         .configure_legend(labelFontSize=12, titleFontSize=13, labelLimit=260)
     )
-    return chart.to_dict(validate=False)
+    return json.dumps(chart.to_dict(validate=False), ensure_ascii=False)
 
 
 def _person_facts(opened: journey.PersonJourney) -> list[tuple[str, str]]:
