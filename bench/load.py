@@ -3,10 +3,11 @@ PostgreSQL, the demo municipality, and many signed-in users at once, all on 127.
 
 Starts a private PostgreSQL cluster in a temporary folder (or uses HELHETSBILD_BENCH_POSTGRES_URL,
 whose public schema is dropped), builds the demo data into it, starts gunicorn with production
-settings (DEBUG off, ALLOWED_HOSTS 127.0.0.1, static files collected and served by WhiteNoise),
-warms the workers, and then for each number of users runs a fixed-duration mix of sessions
-(bench/load_users.py): one caseworker importing a small file through the upload page every few
-seconds (each import rebuilds the analysis store, as in production), analysts on the journey
+settings (DEBUG off, ALLOWED_HOSTS 127.0.0.1, static files collected and served by WhiteNoise)
+and the task worker beside it, warms the workers, and then for each number of users runs a
+fixed-duration mix of sessions (bench/load_users.py): one caseworker importing a small file
+through the upload page every few seconds (each import queues a rebuild of the analysis store
+for the task worker, as in production), analysts on the journey
 page and readers on the start, overview and indicator pages, each with a random pause between
 pages. Optionally, a saturation run without pauses. Prints per page and overall the requests,
 throughput, 50th/95th/99th percentile of the response time and the errors; stops the server and
@@ -71,6 +72,7 @@ class Level:
 class Server:
     port: int
     pid: int  # gunicorn's master
+    worker: int  # the task worker that rebuilds the analysis store
 
 
 @dataclass
@@ -127,7 +129,7 @@ def main() -> None:
         _say(f"demo data, {args.persons} persons …")
         _manage(env, "demo", "--no-serve", "--persons", str(args.persons), "--seed", str(args.seed))
         _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        server = stack.enter_context(gunicorn(env, work, args.workers, args.threads))
+        server = stack.enter_context(deployment(env, work, args.workers, args.threads))
         outcomes, logins = _run(server, levels, url, work / "data", args)
         postgres = _postgres_version(url)
     report = _report(command, args, outcomes, logins, load_at_start, postgres)
@@ -170,6 +172,7 @@ def _measure(level: Level, users: list[User], site: Site, server: Server, url: s
     postmaster = _postmaster(url)
     clocks = {
         "gunicorn": lambda: _cpu_seconds(server.pid),
+        "task worker": lambda: _cpu_seconds(server.worker),
         **({"PostgreSQL": lambda: _cpu_seconds(postmaster)} if postmaster else {}),
         "load generator": lambda: sum(os.times()[:2]),  # this process alone, not the server
     }
@@ -314,6 +317,7 @@ def _production_env(data: Path, url: str) -> dict[str, str]:
         "HELHETSBILD_DATABASE_URL": url,
         "HELHETSBILD_ALLOWED_HOSTS": "127.0.0.1",
         "HELHETSBILD_DEBUG": "0",
+        "HELHETSBILD_TASKS": "database",
     }
 
 
@@ -333,9 +337,9 @@ def _manage(env: dict[str, str], *command: str) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], work: Path, workers: int, threads: int) -> Iterator[Server]:
+def deployment(env: dict[str, str], work: Path, workers: int, threads: int) -> Iterator[Server]:
+    """gunicorn and the task worker beside it, as docs/drift.md deploys them."""
     port = _free_port()
-    log = work / "gunicorn.log"
     command = [
         str(BIN / "gunicorn"),
         "helhetsbild.wsgi:application",
@@ -350,13 +354,25 @@ def gunicorn(env: dict[str, str], work: Path, workers: int, threads: int) -> Ite
         "--graceful-timeout",
         "10",
     ]
+    worker = [str(BIN / "helhetsbild"), "db_worker", "--no-reload", "--interval", "0.5"]
+    with (
+        _process(command, env, work / "gunicorn.log") as server,
+        _process(worker, env, work / "worker.log") as tasks,
+    ):
+        _wait_until_serving(port, server, work / "gunicorn.log")
+        yield Server(port, server.pid, tasks.pid)
+
+
+@contextlib.contextmanager
+def _process(
+    command: list[str], env: dict[str, str], log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("w") as output:
         process = subprocess.Popen(
             command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        _wait_until_serving(port, process, log)
-        yield Server(port, process.pid)
+        yield process
     finally:
         process.terminate()
         try:
@@ -366,7 +382,7 @@ def gunicorn(env: dict[str, str], work: Path, workers: int, threads: int) -> Ite
             process.wait()
         errors = [line for line in log.read_text().splitlines() if "Traceback" in line]
         if errors:
-            print(f"gunicorn logged {len(errors)} tracebacks:\n{log.read_text()[-4000:]}")
+            print(f"{log.name} has {len(errors)} tracebacks:\n{log.read_text()[-4000:]}")
 
 
 def _wait_until_serving(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -478,6 +494,7 @@ def _table(outcome: Outcome) -> list[str]:
     )
     cpu = ", ".join(f"{name} {share:.0f} %" for name, share in outcome.cpu_percent.items())
     server_cpu = outcome.cpu_percent["gunicorn"] + outcome.cpu_percent.get("PostgreSQL", 0)
+    server_cpu += outcome.cpu_percent["task worker"]
     per_request = 10 * server_cpu * outcome.elapsed / len(outcome.samples)
     lines = [
         f"### {level.users} users, {outcome.elapsed:.0f} s, {pause}",
@@ -532,8 +549,9 @@ def _report(
         "",
         "Mix at each level: one caseworker (handlaggare.amn) uploads a file of "
         "20 changed AMN episodes through `/import/` and opens the batch page, then waits "
-        f"{args.import_pause:g} s; every committed import rebuilds the analysis store in the "
-        "request, indicators included, and the workers then read the new results. Of the "
+        f"{args.import_pause:g} s; every committed import queues a rebuild of the analysis "
+        "store, indicators included, which the task worker (`helhetsbild db_worker`) runs while "
+        "the upload has already answered; the web workers then read the new results. Of the "
         "other users "
         f"{ANALYST_SHARE:.0%} are analysts (analytiker) on the journey page with a random "
         "settlement year, sex and target group; the rest are readers (lasare) on the start page, "

@@ -67,13 +67,12 @@ def write_kind(path: Path, kind_name: str, rows: Iterable[Sequence[str]], **opti
 
 
 def run_import(committee: Committee, kind_name: str, path: Path, **options: object) -> ImportResult:
+    """An import by the operator, without the rebuild unless `analyse=True` asks for it."""
+    chosen = {"analyse": False, "actor": None, "today": TODAY, **options}
     return import_file(
-        analyse=False,
-        actor=None,
         committee=committee,
         kind=kind_name,
         path=path,
         file_name=path.name,
-        today=TODAY,
-        **options,  # type: ignore[arg-type]
+        **chosen,  # type: ignore[arg-type]
     )

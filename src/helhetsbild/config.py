@@ -97,6 +97,14 @@ def bounded_int(env_var: str, *, default: int, minimum: int) -> int:
     return value
 
 
+def choice(env_var: str, choices: dict[str, str], default: str) -> str:
+    """The value a setting names among fixed choices; a name not among them stops start-up."""
+    name = os.environ.get(env_var, default)
+    if name not in choices:
+        raise ValueError(f"{env_var}={name!r} is not one of {', '.join(sorted(choices))}")
+    return choices[name]
+
+
 # What single sign-on cannot work without, once an issuer turns it on.
 OIDC_REQUIRED = ("AUTHORIZATION_ENDPOINT", "TOKEN_ENDPOINT", "JWKS_ENDPOINT", "CLIENT_ID")
 

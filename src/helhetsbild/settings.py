@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +175,20 @@ WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("HELHETSBILD_IMPORT_MAX_BYTES", 4 * 1024**3))
+
+# Work beside the requests (the analysis store's rebuild after an import). "immediate" runs it in
+# the request that asks for it, which needs no other process; "database" queues it for
+# `helhetsbild db_worker`, so that an upload does not wait for the rebuild (docs/drift.md).
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": config.choice("HELHETSBILD_TASKS", _TASK_BACKENDS, default="immediate"),
+        "QUEUES": ["default"],
+    }
+}
 # Disclosure control: no aggregate about fewer persons than this leaves the analysis store.
 # Swedish practice uses 3 or 5; below 3 is refused at start-up.
 MIN_CELL_SIZE = config.bounded_int("HELHETSBILD_MIN_CELL_SIZE", default=5, minimum=3)

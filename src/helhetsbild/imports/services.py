@@ -19,10 +19,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus
 
 from helhetsbild.accesslog import events
 from helhetsbild.accesslog.services import access_event_record
-from helhetsbild.analysis.store import build_store
+from helhetsbild.analysis.tasks import store_rebuild
 from helhetsbild.imports import reader
 from helhetsbild.imports.formats import Kind
 from helhetsbild.imports.formats import kind as kind_named
@@ -205,15 +206,28 @@ def _first_line(error: Exception) -> str:
 
 def _refresh_analysis(result: ImportResult, actor: User | None) -> None:
     """The import stands whatever happens here; a failed rebuild is reported, not raised."""
-    try:
-        build = build_store(actor=actor)
-    except Exception as error:  # any failure leaves the previous store current
+    rebuild = store_rebuild.enqueue(
+        actor_id=None if actor is None else actor.pk, requested_at=timezone.now().isoformat()
+    )
+    if rebuild.status == TaskResultStatus.SUCCESSFUL and rebuild.return_value is None:
+        result.notes.append(_("Analysdatabasen har redan byggts om med importens uppgifter."))
+    elif rebuild.status == TaskResultStatus.SUCCESSFUL:
+        result.notes.append(
+            _("Analysdatabasen är ombyggd (bygge %(id)s).") % {"id": rebuild.return_value}
+        )
+    elif rebuild.status == TaskResultStatus.FAILED:
+        error = rebuild.errors[0].exception_class_path.rpartition(".")[2]
         result.notes.append(
             _("Analysdatabasen kunde inte byggas om (%(error)s); den förra gäller tills vidare.")
-            % {"error": type(error).__name__}
+            % {"error": error}
         )
-        return
-    result.notes.append(_("Analysdatabasen är ombyggd (bygge %(id)s).") % {"id": build.pk})
+    else:
+        result.notes.append(
+            _(
+                "Analysdatabasen byggs om i bakgrunden; sidorna visar de nya uppgifterna "
+                "om en stund."
+            )
+        )
 
 
 class _Run:

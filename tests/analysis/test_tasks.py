@@ -1,0 +1,101 @@
+"""The rebuild after an import as a task: at once in the request by default, queued for the
+database worker when so configured, and skipped when a later build has already read the import."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from helhetsbild.analysis.models import AnalysisBuild, BuildState
+from helhetsbild.analysis.store import build_store, current_build
+from helhetsbild.analysis.tasks import store_rebuild
+from helhetsbild.imports.models import BatchState
+from tests.analysis.small_register import import_small_register
+from tests.factories import personnummer, run_import, write_kind
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+QUEUED = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def register(committees, tmp_path: Path):  # type: ignore[no-untyped-def]
+    import_small_register(committees, tmp_path)
+    build_store(actor=None)
+    return committees
+
+
+def import_a_newcomer(committees, folder: Path):  # type: ignore[no-untyped-def]
+    newcomer = [personnummer("20000101", "986"), "K", "2000-01-01", "", "", ""]
+    path = write_kind(folder / "ny.csv", "personer", [newcomer])
+    result = run_import(committees["KS"], "personer", path, analyse=True)
+    assert result.state == BatchState.COMMITTED
+    return result
+
+
+def test_by_default_the_import_rebuilds_the_store_before_it_answers(
+    register, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    before = current_build()
+    result = import_a_newcomer(register, tmp_path)
+    after = current_build()
+    assert before is not None and after is not None and after.pk > before.pk
+    assert f"Analysdatabasen är ombyggd (bygge {after.pk})." in result.notes
+
+
+def test_with_the_database_backend_the_import_answers_first_and_the_worker_rebuilds(
+    register, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    before = current_build()
+    with override_settings(TASKS=QUEUED):
+        result = import_a_newcomer(register, tmp_path)
+        assert current_build() == before
+        assert any("byggs om i bakgrunden" in note for note in result.notes)
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    after = current_build()
+    assert after is not None and before is not None and after.pk > before.pk
+
+
+def test_a_burst_of_imports_costs_one_build_not_one_each(register, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with override_settings(TASKS=QUEUED):
+        import_a_newcomer(register, tmp_path)
+        second = [personnummer("19990101", "982"), "M", "2000-01-01", "", "", ""]
+        path = write_kind(tmp_path / "andra.csv", "personer", [second])
+        assert run_import(register["KS"], "personer", path, analyse=True).batch_id
+        builds = AnalysisBuild.objects.count()
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert AnalysisBuild.objects.count() == builds + 1
+
+
+def test_a_rebuild_asked_for_before_a_completed_build_is_skipped(register) -> None:  # type: ignore[no-untyped-def]
+    asked = timezone.now()
+    build_store(actor=None)
+    assert store_rebuild.call(actor_id=None, requested_at=asked.isoformat()) is None
+
+
+def test_a_failed_build_does_not_count_as_having_read_the_import(register) -> None:  # type: ignore[no-untyped-def]
+    asked = timezone.now()
+    AnalysisBuild.objects.create(
+        state=BuildState.FAILED,
+        started_at=timezone.now(),
+        reference_date=timezone.localdate(),
+        file_name="misslyckad.duckdb",
+    )
+    built = store_rebuild.call(actor_id=None, requested_at=asked.isoformat())
+    assert built == current_build().pk  # type: ignore[union-attr]
+
+
+def test_a_failed_rebuild_is_a_note_and_the_import_stands(
+    register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    def broken(**_kwargs: object) -> None:
+        raise OSError("disken är full")
+
+    monkeypatch.setattr("helhetsbild.analysis.tasks.build_store", broken)
+    result = import_a_newcomer(register, tmp_path)
+    assert (
+        "Analysdatabasen kunde inte byggas om (OSError); den förra gäller tills vidare."
+        in result.notes
+    )
