@@ -173,6 +173,11 @@ URL_POLICY: dict[str, Rule] = {
     "economy:claims_export": Rule(
         get=None, post=Access(CONTROLLER, Action.CLAIM_MANAGE), why="exports personnummer"
     ),
+    "economy:payments_upload": Rule(
+        get=None,
+        post=Access(CONTROLLER, Action.CLAIM_MANAGE),
+        why="imports Migrationsverket's payments",
+    ),
     # --- the API: aggregates, by key ----------------------------------------------------------
     "api:openapi": Rule(get=Access(EVERYONE), public=True, why="the description of the API"),
     "api:indicators": _api(),
@@ -289,6 +294,8 @@ URL_POLICY: dict[str, Rule] = {
     **_admin_model("axes", "accesslog", add=False),
     **_admin_model("axes", "accessfailurelog", add=False),
     **_admin_model("otp_totp", "totpdevice"),
+    # The task worker's queue (the rebuilds after imports): read-only, to see why one failed.
+    **_admin_model("django_tasks_database", "dbtaskresult", add=False, delete=False),
     "admin:otp_totp_totpdevice_config": _admin_only(),
     "admin:otp_totp_totpdevice_qrcode": _admin_only(),
 }

@@ -16,6 +16,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
+from django.test import override_settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -24,6 +25,7 @@ from helhetsbild.accesslog.services import access_event_record
 from helhetsbild.analysis import engine
 from helhetsbild.analysis.models import AnalysisBuild
 from helhetsbild.analysis.store import build_store
+from helhetsbild.analysis.tasks import store_rebuild
 from helhetsbild.api.services import api_token_create
 from helhetsbild.goals.models import Goal, GoalIndicator, GoalKind
 from helhetsbild.goals.services import (
@@ -191,6 +193,9 @@ def _admin_rows(users: dict[Who, User]) -> None:
     AccessLog.objects.create(**attempt)
     AccessFailureLog.objects.create(**attempt)
     TOTPDevice.objects.create(user=users[Who.NO_ROLE], name="telefon", confirmed=False)
+    queued = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    with override_settings(TASKS=queued):
+        store_rebuild.enqueue(actor_id=None, requested_at=timezone.now().isoformat())
 
 
 def parameters(route: Route, world: World) -> dict[str, object]:

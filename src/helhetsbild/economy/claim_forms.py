@@ -15,6 +15,27 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
+COMMENT_MAX = 2000
+
+
+class DescribedErrors(forms.Form):
+    """Points every field in error at its message, the way web/field.html names it, also for
+    an error a view adds after validation (a file the service refused)."""
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        for name in self.errors:  # filled by now: add_error runs within or after cleaning
+            if name in self.fields:
+                bound = self[name]
+                described = [f"{bound.auto_id}_error"]
+                if bound.help_text:
+                    described.append(f"{bound.auto_id}_helptext")
+                bound.field.widget.attrs |= {
+                    "aria-describedby": " ".join(described),
+                    "aria-invalid": "true",
+                }
+
+
 class CandidateKey(forms.Form):
     """Which candidate or claim a form is about: the person's pseudonym, the type and the first
     day of the period, sent in the POST body so that nothing about the person is in a URL."""
@@ -43,7 +64,7 @@ def _amount(label: "StrOrPromise") -> forms.IntegerField:
     return field
 
 
-class ClaimForm(CandidateKey):
+class ClaimForm(DescribedErrors, CandidateKey):
     """What a controller records about a claim: the application, then the decision and the
     payment. A field left empty is recorded as not known."""
 
@@ -57,6 +78,16 @@ class ClaimForm(CandidateKey):
     )
     amount_paid = _amount(_("Utbetalt belopp, kr"))
     paid_on = _date(_("Utbetald"))
+    comment = forms.CharField(
+        label=_("Kommentar"),
+        max_length=COMMENT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Till exempel varför ansökan delvis beviljades. Syns i historiken men följer inte "
+            "med filen till Migrationsverket."
+        ),
+    )
 
     @classmethod
     def of(cls, claim: Claim | None, key: CandidateKey) -> "ClaimForm":
@@ -91,26 +122,13 @@ class ClaimForm(CandidateKey):
             )
         return data
 
-    def full_clean(self) -> None:
-        """Points every field in error at its message, the way web/field.html names it."""
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                described = [f"{bound.auto_id}_error"]
-                if bound.help_text:
-                    described.append(f"{bound.auto_id}_helptext")
-                bound.field.widget.attrs |= {
-                    "aria-describedby": " ".join(described),
-                    "aria-invalid": "true",
-                }
-
     def values(self) -> dict[str, Any]:
         """The claim's fields as `claim_save` takes them: empty text, never None, for text."""
         data = self.cleaned_data
         return {name: data[name] for name in CLAIM_FIELDS} | {
             "reference": data["reference"].strip(),
             "decision": data["decision"],
+            "comment": data["comment"].strip(),
         }
 
 
@@ -118,3 +136,17 @@ class ClaimChoice(forms.Form):
     """One recorded claim, by its number: for showing its personnummer."""
 
     claim = forms.ModelChoiceField(queryset=Claim.objects.select_related("person"))
+
+
+class PaymentUpload(DescribedErrors):
+    """A payment specification from Migrationsverket; read by `payments_import`, which also
+    holds the size limit shared with the register's uploads."""
+
+    file = forms.FileField(
+        label=_("Utbetalningsspecifikation"),
+        help_text=_(
+            "CSV (semikolon, komma eller tabb, UTF-8) eller Excel (.xlsx) med kolumnerna "
+            "personnummer, ersättningstyp, period, belopp och utbetalningsdatum."
+        ),
+        error_messages={"required": _("Välj filen med Migrationsverkets utbetalningar.")},
+    )

@@ -8,25 +8,31 @@ None is the operator at the command line.
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from helhetsbild.analysis.store import open_store
 from helhetsbild.economy.claims import Candidate, candidates_for, period_text
 from helhetsbild.economy.compensation import ALL_MONTHS, Window, window
-from helhetsbild.economy.models import Claim, ClaimChange, Decision, Payment
+from helhetsbild.economy.models import Claim, ClaimChange, Decision, Payment, PaymentFile
 from helhetsbild.economy.reconciliation import (
+    STATUS_LABELS,
     ExpectedAmount,
     Line,
     MonthSummary,
     Received,
+    Status,
     monthly_summary,
     reconcile,
 )
 from helhetsbild.economy.rules import CompensationType, rules
 from helhetsbild.economy.store import expected_in_store, person_facts
+from helhetsbild.economy.templatetags.economy import kronor
 from helhetsbild.organisation.permissions import Action, can
 from helhetsbild.register.models import Person
 
@@ -72,6 +78,20 @@ class ClaimRow:
     @property
     def source(self) -> str:
         return self.kind.source if self.kind else ""
+
+    @property
+    def type_name(self) -> str:
+        return self.kind.name if self.kind else self.type_code
+
+
+def type_names() -> dict[str, str]:
+    """Each type's Swedish name from the rule book, by code."""
+    return {kind.code: kind.name for kind in rules()}
+
+
+def type_name(code: str) -> str:
+    """The type's Swedish name; the code of a type no longer in the rules."""
+    return type_names().get(code, code)
 
 
 def _require(user: User | None) -> None:
@@ -165,29 +185,160 @@ def due_record(row: ClaimRow) -> dict[str, object]:
 
 
 @dataclass(frozen=True)
+class FieldChange:
+    label: str  # the model field's Swedish name
+    before: str  # as shown: "" where the field was empty
+    after: str  # as shown: "–" where the field was emptied
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    username: str
+    changes: list[FieldChange]
+
+
+# The history's entry for a new claim, keyed "skapad", holds the deadline it was created with.
+CREATED = "skapad"
+
+
+def history_entry(change: ClaimChange) -> HistoryEntry:
+    """A history entry as a controller reads it: the fields' Swedish names, decisions by their
+    labels, dates and amounts written the Swedish way. The one place that turns the stored
+    text of `ClaimChange.changes` into words, for every page that shows a history."""
+    return HistoryEntry(
+        change.at,
+        change.username,
+        [
+            FieldChange(_field_label(name), _shown(name, before), _shown(name, after) or "–")
+            for name, (before, after) in change.changes.items()
+        ],
+    )
+
+
+def _field(name: str) -> models.Field[Any, Any] | None:
+    try:
+        field = Claim._meta.get_field("deadline" if name == CREATED else name)
+    except FieldDoesNotExist:  # a field since removed: its name is all there is
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
+def _field_label(name: str) -> str:
+    if name == CREATED:
+        return _("skapad med sista dag för ansökan")
+    field = _field(name)
+    return str(field.verbose_name) if field else name
+
+
+def _shown(name: str, text: str) -> str:
+    field = _field(name)
+    if not text or field is None:
+        return text
+    if field.choices:
+        return str(dict(field.flatchoices).get(text, text))
+    if isinstance(field, models.DateField):
+        return formats.date_format(dt.date.fromisoformat(text))
+    if isinstance(field, models.IntegerField):
+        return kronor(int(text))
+    return text
+
+
+RECONCILIATION_ROWS = 25
+# What the page lists per person: the payments that need a controller's follow-up.
+FOLLOW_UP = (Status.MISSING, Status.UNEXPECTED, Status.PARTIAL, Status.LATE)
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """A reconciliation line as the page shows it, with the type's Swedish name."""
+
+    person: str
+    type_name: str
+    month: dt.date
+    expected: int | None
+    received: int
+    paid_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The lines of one status, most recent month first, at most RECONCILIATION_ROWS."""
+
+    status: Status
+    label: str
+    lines: list[Reconciled]
+    rest: int  # how many more lines of the status there are
+
+    @property
+    def count(self) -> int:
+        return len(self.lines) + self.rest
+
+
+def follow_up(lines: list[Line]) -> tuple[list[FollowUp], dict[str, int]]:
+    """The lines to follow up, by status, and how many lines of each other status there are
+    (by their Swedish labels), for the page to account for every line."""
+    names = type_names()
+    latest_first = sorted(lines, key=lambda line: (line.month, line.person), reverse=True)
+    groups = []
+    for status in FOLLOW_UP:
+        found = [line for line in latest_first if line.status == status]
+        groups.append(
+            FollowUp(
+                status,
+                str(STATUS_LABELS[status]),
+                [
+                    Reconciled(
+                        line.person,
+                        names.get(line.type_code, line.type_code),
+                        line.month,
+                        line.expected,
+                        line.received,
+                        line.paid_on,
+                    )
+                    for line in found[:RECONCILIATION_ROWS]
+                ],
+                max(len(found) - RECONCILIATION_ROWS, 0),
+            )
+        )
+    others: dict[str, int] = {}
+    for line in lines:
+        if line.status not in FOLLOW_UP:
+            label = str(STATUS_LABELS[line.status])
+            others[label] = others.get(label, 0) + 1
+    return groups, others
+
+
+@dataclass(frozen=True)
 class ClaimsPage:
     today: dt.date
     soon: list[ClaimRow]  # deadline within SOON_DAYS
     later: list[ClaimRow]  # within LATER_DAYS
-    claims: list[tuple[ClaimRow, list[ClaimChange]]]
+    claims: list[tuple[ClaimRow, list[HistoryEntry]]]
     missed: list[ClaimRow]
     summary: list[MonthSummary]
+    follow_up: list[FollowUp]  # empty: no payments imported
+    others: dict[str, int]  # the other reconciliation lines, counted by status label
 
 
 def claims_page(user: User, today: dt.date) -> ClaimsPage:
     rows = claim_rows(user)
     open_rows = [row for row in rows if not row.sent and row.deadline >= today]
     recorded = [row for row in rows if row.claim is not None]
-    history: dict[int, list[ClaimChange]] = {}
+    history: dict[int, list[HistoryEntry]] = {}
     for change in ClaimChange.objects.filter(claim__in=[r.claim for r in recorded]):
-        history.setdefault(change.claim_id, []).append(change)
+        history.setdefault(change.claim_id, []).append(history_entry(change))
+    lines = reconciliation(user, today)
+    groups, others = follow_up(lines) if lines else ([], {})
     return ClaimsPage(
         today=today,
         soon=[r for r in open_rows if (r.deadline - today).days <= SOON_DAYS],
         later=[r for r in open_rows if SOON_DAYS < (r.deadline - today).days <= LATER_DAYS],
         claims=[(r, history.get(r.claim.pk, [])) for r in recorded if r.claim],
         missed=missed(rows, today),
-        summary=monthly_summary(reconciliation(None, today)) if Payment.objects.exists() else [],
+        summary=monthly_summary(lines),
+        follow_up=groups,
+        others=others,
     )
 
 
@@ -212,6 +363,26 @@ def reconciliation(user: User | None, today: dt.date) -> list[Line]:
         for p in payments
     ]
     return reconcile(_expected(window(first, last)), received, today)
+
+
+def payments_agreeing(user: User | None, file: PaymentFile, today: dt.date) -> int:
+    """How many of a file's payments fall on a reconciliation line whose amount agrees with
+    the expected one, on time or late."""
+    lines = {
+        (line.person, line.type_code, line.month): line.status
+        for line in reconciliation(user, today)
+    }
+    return sum(
+        lines.get(
+            (
+                p.person.pseudonym if p.person else p.pseudonym,
+                p.type_code,
+                p.period_first.replace(day=1),
+            )
+        )
+        in (Status.MATCHED, Status.LATE)
+        for p in file.payments.select_related("person")
+    )
 
 
 def _expected(months: Window) -> Iterator[ExpectedAmount]:

@@ -1,13 +1,21 @@
-"""Återsökning: candidates with deadlines, claims with their history, missed deadlines; and the
-forms with which a controller records a claim, sees its personnummer and exports the claims.
+"""Återsökning: candidates with deadlines, claims with their history, missed deadlines, the
+payments reconciled; and the forms with which a controller records a claim, sees its
+personnummer, exports the claims and uploads Migrationsverket's payment specifications.
 
 Everything about a person travels in POST bodies, never in a URL; the personnummer is shown and
 exported only through the services that write the access log."""
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,10 +23,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from helhetsbild.analysis.store import StoreMissing
-from helhetsbild.economy.claim_forms import CandidateKey, ClaimChoice, ClaimForm
-from helhetsbild.economy.claim_selectors import ClaimRow, ClaimsPage, claim_rows, claims_page
-from helhetsbild.economy.models import Claim
-from helhetsbild.economy.services import claim_identity, claim_save, claims_export
+from helhetsbild.economy.claim_forms import CandidateKey, ClaimChoice, ClaimForm, PaymentUpload
+from helhetsbild.economy.claim_selectors import (
+    ClaimRow,
+    ClaimsPage,
+    claim_rows,
+    claims_page,
+    payments_agreeing,
+    type_name,
+)
+from helhetsbild.economy.models import Claim, PaymentFile
+from helhetsbild.economy.reconciliation import PaymentFileError
+from helhetsbild.economy.services import (
+    claim_identity,
+    claim_save,
+    claims_export,
+    payments_import,
+)
+from helhetsbild.imports.reader import FileRejected
+from helhetsbild.imports.views import safe_file_name
 from helhetsbild.organisation.permissions import Action, acting_user, can
 from helhetsbild.register.models import Person
 
@@ -35,14 +58,76 @@ def _controller(request: HttpRequest) -> User:
 @login_required
 @require_GET
 def claims(request: HttpRequest) -> HttpResponse:
-    user = _controller(request)
+    return _claims(request, _controller(request), PaymentUpload())
+
+
+def _claims(
+    request: HttpRequest, user: User, upload: PaymentUpload, status: int = 200
+) -> HttpResponse:
     page: ClaimsPage | None = None
     missing = ""
     try:
         page = claims_page(user, timezone.localdate())
     except StoreMissing as error:
         missing = str(error)
-    return render(request, "economy/claims.html", {"page": page, "missing": missing})
+    return render(
+        request,
+        "economy/claims.html",
+        {"page": page, "missing": missing, "upload": upload},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def payments_upload(request: HttpRequest) -> HttpResponse:
+    """A payment specification read whole or not at all; a refused file is explained at the
+    field, problem by problem, on the page it was sent from."""
+    user = _controller(request)
+    form = PaymentUpload(request.POST, request.FILES)
+    if form.is_valid():
+        upload: UploadedFile = form.cleaned_data["file"]
+        name = safe_file_name(upload.name or "")
+        try:
+            with _on_disk(upload) as path:
+                file = payments_import(user, path, name)
+        except PaymentFileError as error:
+            for problem in error.problems:
+                form.add_error("file", problem)
+        except FileRejected as error:
+            form.add_error("file", _("%(file)s: %(problem)s") % {"file": name, "problem": error})
+        else:
+            messages.success(request, _payments_read(user, file))
+            return redirect("economy:claims")
+    return _claims(request, user, form, status=400)
+
+
+@contextmanager
+def _on_disk(upload: UploadedFile) -> Iterator[Path]:
+    """The upload streamed to the data folder's uploads, where the register's uploads go, for
+    the shared reader (which holds the size limit); removed afterwards."""
+    folder = Path(settings.DATA_DIR) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    path = Path(handle.name)
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _payments_read(user: User, file: PaymentFile) -> str:
+    counts = {"file": file.name, "read": file.payments.count()}
+    try:
+        agreeing = payments_agreeing(user, file, timezone.localdate())
+    except StoreMissing:
+        return _("Utbetalningar inlästa från %(file)s: %(read)d.") % counts
+    return _(
+        "Utbetalningar inlästa från %(file)s: %(read)d. Av dem stämmer %(agreeing)d med väntad "
+        "ersättning; avvikelserna visas under Avstämning."
+    ) % (counts | {"agreeing": agreeing})
 
 
 @login_required
@@ -99,7 +184,11 @@ def claim_person(request: HttpRequest) -> HttpResponse:
         return render(request, "economy/claim_person.html", {"form": form}, status=400)
     claim: Claim = form.cleaned_data["claim"]
     number = claim_identity(user, claim)
-    return render(request, "economy/claim_person.html", {"claim": claim, "number": number})
+    return render(
+        request,
+        "economy/claim_person.html",
+        {"claim": claim, "number": number, "type_name": type_name(claim.type_code)},
+    )
 
 
 @login_required

@@ -33,6 +33,8 @@ class Claim(models.Model):
     decision = models.CharField(_("beslut"), max_length=10, choices=Decision.choices, blank=True)
     amount_paid = models.PositiveIntegerField(_("utbetalt belopp"), null=True, blank=True)
     paid_on = models.DateField(_("utbetald"), null=True, blank=True)
+    # Internal, e.g. why a claim was partly approved: never in the file to Migrationsverket.
+    comment = models.TextField(_("kommentar"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -84,6 +86,9 @@ class PaymentFile(models.Model):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sha256"], name="payment_file_once")]
 
     def __str__(self) -> str:
         return self.name

@@ -104,13 +104,13 @@ def read_payments(
         if header is None:
             problems.append(
                 _("%(file)s: kolumnen %(column)s saknas i rubrikraden.")
-                % {"file": source.name, "column": " eller ".join(table.columns[name])}
+                % {"file": source.name, "column": _(" eller ").join(table.columns[name])}
             )
         else:
             index = found[normalise_header(header)]
             where[name] = (index, stream.header[index].strip())
     if problems:
-        raise PaymentFileError(problems)
+        raise PaymentFileError(problems + _unknown_columns(source.name, stream.header, table))
     lines = []
     for row, cells in stream.rows:
         values = {
@@ -127,6 +127,21 @@ def read_payments(
     if not lines:
         raise PaymentFileError([_("%(file)s: filen har inga rader.") % {"file": source.name}])
     return lines
+
+
+def _unknown_columns(file: str, header: list[str], table: Mapping) -> list[str]:
+    """The headers the mapping does not know: where a column is missing, one of these is
+    usually it under another name. Extra columns are otherwise allowed and ignored."""
+    known = {normalise_header(h) for headers in table.columns.values() for h in headers}
+    unknown = [
+        cell.strip() for cell in header if cell.strip() and normalise_header(cell) not in known
+    ]
+    if not unknown:
+        return []
+    return [
+        _("%(file)s: rubrikraden har kolumner som inte känns igen: %(columns)s.")
+        % {"file": file, "columns": ", ".join(unknown)}
+    ]
 
 
 def _line(

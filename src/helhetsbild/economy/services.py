@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from helhetsbild.accesslog import events
 from helhetsbild.accesslog.services import access_event_record
 from helhetsbild.economy.models import Claim, ClaimChange, Payment, PaymentFile
-from helhetsbild.economy.reconciliation import read_payments
+from helhetsbild.economy.reconciliation import PaymentFileError, read_payments
 from helhetsbild.economy.rules import rules
 from helhetsbild.imports.reader import inspect
 from helhetsbild.imports.report import Writable, spreadsheet_safe
@@ -28,7 +28,15 @@ from helhetsbild.register.services import identities_resolve
 
 IDENTITY_PURPOSE = "återsökning"
 # What a claim records after it is created, in the order its history shows them.
-CLAIM_FIELDS = ("amount_applied", "sent_on", "reference", "decision", "amount_paid", "paid_on")
+CLAIM_FIELDS = (
+    "amount_applied",
+    "sent_on",
+    "reference",
+    "decision",
+    "amount_paid",
+    "paid_on",
+    "comment",
+)
 
 
 def _require(user: User, action: Action) -> None:
@@ -114,8 +122,10 @@ def export_headers() -> list[str]:
 
 def claims_export(actor: User, claims: Iterable[Claim], handle: Writable) -> int:
     """The claims as Migrationsverket's e-service asks for them, one CSV line each, every cell
-    safe from formula injection. Names are not in the register and are left out. One access
-    event per person exported, written before the file is handed over."""
+    safe from formula injection. Names are not in the register and are left out; so is the
+    claim's comment, which is the municipality's own note (often about Migrationsverket's
+    decision) and no field of the application forms. One access event per person exported,
+    written before the file is handed over."""
     _require(actor, Action.CLAIM_MANAGE)
     book = {kind.code: kind.name for kind in rules()}
     writer = csv.writer(handle, delimiter=";")
@@ -146,10 +156,27 @@ def claims_export(actor: User, claims: Iterable[Claim], handle: Writable) -> int
 
 def payments_import(actor: User | None, path: Path, name: str) -> PaymentFile:
     """Read a payment specification and save it whole, or raise PaymentFileError (or the
-    reader's FileRejected) and save nothing. `actor` None is the operator at the command line."""
+    reader's FileRejected) and save nothing. A file already read (the same bytes, whatever its
+    name) is refused: its payments would count twice. `actor` None is the operator at the
+    command line."""
     if actor is not None:
         _require(actor, Action.CLAIM_MANAGE)
     source = inspect(path, name)
+    earlier = PaymentFile.objects.filter(sha256=source.sha256).first()
+    if earlier is not None:
+        raise PaymentFileError(
+            [
+                _(
+                    "%(file)s: filen är redan inläst den %(date)s som %(earlier)s; ingenting "
+                    "ändrades."
+                )
+                % {
+                    "file": name,
+                    "date": timezone.localdate(earlier.imported_at).isoformat(),
+                    "earlier": earlier.name,
+                }
+            ]
+        )
     lines = read_payments(source, [kind.code for kind in rules()])
     keys = identities_resolve([line.number for line in lines], create=False)
     with transaction.atomic():

@@ -9,4 +9,5 @@ urlpatterns = [
     path("atersokning/ansokan/", claim_views.claim_edit, name="claim_edit"),
     path("atersokning/personnummer/", claim_views.claim_person, name="claim_person"),
     path("atersokning/export/", claim_views.claims_download, name="claims_export"),
+    path("atersokning/utbetalningar/", claim_views.payments_upload, name="payments_upload"),
 ]

@@ -19,7 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhetsbild.analysis.store import StoreMissing
-from helhetsbild.economy.claim_selectors import ClaimRow, due, due_record, reconciliation
+from helhetsbild.economy.claim_selectors import (
+    ClaimRow,
+    due,
+    due_record,
+    reconciliation,
+    type_name,
+)
 from helhetsbild.economy.reconciliation import STATUS_LABELS, PaymentFileError, monthly_summary
 from helhetsbild.economy.services import payments_import
 from helhetsbild.imports.reader import FileRejected
@@ -126,15 +132,17 @@ class Command(BaseCommand):
             expected = _("okänt") if month.expected is None else str(month.expected)
             counts = ", ".join(f"{STATUS_LABELS[s]} {n}" for s, n in sorted(month.counts.items()))
             self.stdout.write(
-                f"{month.month:%Y-%m} {month.type_code}: {_('väntat')} {expected}, "
+                f"{month.month:%Y-%m} {type_name(month.type_code)}: {_('väntat')} {expected}, "
                 f"{_('mottaget')} {month.received} ({counts})"
             )
 
 
 def _line(row: ClaimRow) -> str:
     amount = _("okänt") if row.amount is None else f"{row.amount} kr"
-    name = row.kind.name if row.kind else row.type_code
-    return f"{row.deadline}  {row.pseudonym[:10]}  {name}, {row.period}: {amount} ({row.status})"
+    return (
+        f"{row.deadline}  {row.pseudonym[:10]}  {row.type_name}, {row.period}: {amount} "
+        f"({row.status})"
+    )
 
 
 def _days(days: int) -> int:
