@@ -354,7 +354,8 @@ def deployment(env: dict[str, str], work: Path, workers: int, threads: int) -> I
         "--graceful-timeout",
         "10",
     ]
-    worker = [str(BIN / "helhetsbild"), "db_worker", "--no-reload", "--interval", "0.5"]
+    # At lower priority, as docs/drift.md runs it: a build must not slow the pages down.
+    worker = ["nice", "-n", "10", str(BIN / "helhetsbild"), "db_worker", "--no-reload"]
     with (
         _process(command, env, work / "gunicorn.log") as server,
         _process(worker, env, work / "worker.log") as tasks,

@@ -5,12 +5,6 @@ personnummer, exports the claims and uploads Migrationsverket's payment specific
 Everything about a person travels in POST bodies, never in a URL; the personnummer is shown and
 exported only through the services that write the access log."""
 
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -41,7 +35,7 @@ from helhetsbild.economy.services import (
     payments_import,
 )
 from helhetsbild.imports.reader import FileRejected
-from helhetsbild.imports.views import safe_file_name
+from helhetsbild.imports.views import safe_file_name, upload_on_disk
 from helhetsbild.organisation.permissions import Action, acting_user, can
 from helhetsbild.register.models import Person
 
@@ -89,7 +83,7 @@ def payments_upload(request: HttpRequest) -> HttpResponse:
         upload: UploadedFile = form.cleaned_data["file"]
         name = safe_file_name(upload.name or "")
         try:
-            with _on_disk(upload) as path:
+            with upload_on_disk(upload) as path:
                 file = payments_import(user, path, name)
         except PaymentFileError as error:
             for problem in error.problems:
@@ -100,22 +94,6 @@ def payments_upload(request: HttpRequest) -> HttpResponse:
             messages.success(request, _payments_read(user, file))
             return redirect("economy:claims")
     return _claims(request, user, form, status=400)
-
-
-@contextmanager
-def _on_disk(upload: UploadedFile) -> Iterator[Path]:
-    """The upload streamed to the data folder's uploads, where the register's uploads go, for
-    the shared reader (which holds the size limit); removed afterwards."""
-    folder = Path(settings.DATA_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    path = Path(handle.name)
-    try:
-        yield path
-    finally:
-        path.unlink(missing_ok=True)
 
 
 def _payments_read(user: User, file: PaymentFile) -> str:

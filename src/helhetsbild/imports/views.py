@@ -3,6 +3,8 @@
 import csv
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -59,13 +61,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 def _import_upload(request: HttpRequest, form: UploadForm) -> ImportResult:
     upload: UploadedFile = form.cleaned_data["file"]
-    folder = Path(settings.DATA_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    path = Path(handle.name)
-    try:
+    with upload_on_disk(upload) as path:
         return import_file(
             actor=acting_user(request),
             committee=form.cleaned_data["committee"],
@@ -75,6 +71,20 @@ def _import_upload(request: HttpRequest, form: UploadForm) -> ImportResult:
             dry_run=form.cleaned_data["dry_run"],
             accept_valid=form.cleaned_data["accept_valid"],
         )
+
+
+@contextmanager
+def upload_on_disk(upload: UploadedFile) -> Iterator[Path]:
+    """An upload streamed to the data folder's uploads, never held whole in memory, for the
+    shared reader (which holds the size limit); removed afterwards, whatever happened."""
+    folder = Path(settings.DATA_DIR) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    path = Path(handle.name)
+    try:
+        yield path
     finally:
         path.unlink(missing_ok=True)
 
