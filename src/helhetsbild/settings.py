@@ -192,6 +192,11 @@ TASKS = {
 # Disclosure control: no aggregate about fewer persons than this leaves the analysis store.
 # Swedish practice uses 3 or 5; below 3 is refused at start-up.
 MIN_CELL_SIZE = config.bounded_int("HELHETSBILD_MIN_CELL_SIZE", default=5, minimum=3)
+# The municipality's rule for distributing the state compensation between its committees
+# (docs/compensation.md); the shipped file is the demo's example, an empty value means none.
+COMPENSATION_DISTRIBUTION_FILE = os.environ.get(
+    "HELHETSBILD_COMPENSATION_DISTRIBUTION_FILE", str(BASE_DIR / "economy" / "distribution.toml")
+)
 # The access log is kept at least five years (the HSLF-FS 2016:40 rule adopted voluntarily);
 # `helhetsbild purge-log` removes what is older. Shorter is refused at start-up.
 ACCESS_LOG_RETENTION_YEARS = config.bounded_int(

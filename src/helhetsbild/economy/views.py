@@ -1,14 +1,17 @@
-"""Ekonomi: expected state compensation by month and type, and one person's for controllers."""
+"""Ekonomi: expected state compensation by month and type and per committee, expected against
+received, the claims' deadlines, and one person's compensation for controllers."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from helhetsbild.analysis.store import StoreMissing
 from helhetsbild.economy import selectors
+from helhetsbild.economy.followup import Followup, followup_for
 from helhetsbild.economy.selectors import Overview, PersonCompensation
 from helhetsbild.organisation.permissions import Action, acting_user, can
 from helhetsbild.register.forms import PersonSearchForm
@@ -25,6 +28,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.POST or None)
     person: PersonCompensation | None = None
     table: Overview | None = None
+    followup: Followup | None = None
     missing = ""
     try:
         if request.method == "POST" and form.is_valid():
@@ -36,6 +40,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             else:
                 form = PersonSearchForm()  # the number found is not echoed back into the page
         table = selectors.overview_for(user)
+        followup = followup_for(user, timezone.localdate())
     except StoreMissing as error:
         missing = str(error)
     return render(
@@ -43,6 +48,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "economy/overview.html",
         {
             "overview": table,
+            "followup": followup,
             "missing": missing,
             "form": form if may_look_up else None,
             "person": person,

@@ -1,10 +1,13 @@
-"""`helhetsbild compensation expected|rules`: expected state compensation, and its rules.
+"""`helhetsbild compensation expected|rules|distribution`: expected state compensation, its
+rules, and its distribution between the municipality's committees.
 
 `expected` prints one row per person, type and month: the person's pseudonym (never a
 personnummer), the type, the month, the amount in kronor (null, or "okänt" in text, where the
 rules or the register do not say), the rule row applied and its source. `--personnummer` limits
 it to one person. `rules` checks the rule files and lists them: an administrator runs it after
-adding a year's rates (docs/compensation.md).
+adding a year's rates (docs/compensation.md). `distribution` prints the expected compensation per
+committee, type, month and age band by the municipality's distribution rule, after disclosure
+control as on the Ekonomi page: the same aggregates, whoever runs it.
 """
 
 import datetime as dt
@@ -21,6 +24,8 @@ from helhetsbild.analysis.store import StoreMissing
 from helhetsbild.economy.compensation import Expected, Window, window
 from helhetsbild.economy.rules import LABELS, RulesError, rules
 from helhetsbild.economy.selectors import (
+    distributed_amounts,
+    distributed_record,
     expected_for_person,
     expected_for_register,
     expected_record,
@@ -45,21 +50,26 @@ class Command(BaseCommand):
         expected.add_argument("--personnummer", help=_("bara denna person"))
         listing = commands.add_parser("rules", help=_("kontrollera och visa regelfilerna"))
         listing.add_argument("--format", choices=["text", "json"], default="text")
+        shares = commands.add_parser(
+            "distribution", help=_("förväntad ersättning per nämnd enligt kommunens fördelning")
+        )
+        shares.add_argument("--format", choices=["text", "json"], default="text")
+        shares.add_argument("--from", dest="first", help=_("första månad, ÅÅÅÅ-MM"))
+        shares.add_argument("--to", dest="last", help=_("sista månad, ÅÅÅÅ-MM"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["what"] == "rules":
                 self._rules(options["format"] == "json")
+            elif options["what"] == "distribution":
+                self._distribution(options)
             else:
                 self._expected(options)
         except (RulesError, StoreMissing) as error:
             raise CommandError(str(error)) from error
 
     def _expected(self, options: dict[str, Any]) -> None:
-        first, last = _month(options["first"]), _month(options["last"])
-        if first and last and last < first:
-            raise CommandError(_("--to ligger före --from."))
-        months = window(first, last)
+        months = _window(options)
         people: Iterable[tuple[str, list[Expected]]]
         if options["personnummer"]:
             people = self._one_person(options["personnummer"], months)
@@ -111,6 +121,25 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(line + (f": {row.reason}" if row.reason else ""))
 
+    def _distribution(self, options: dict[str, Any]) -> None:
+        rows = distributed_amounts(None, _window(options))
+        if not rows:
+            self.stderr.write(
+                _("Kommunen har ingen fördelning mellan nämnderna, eller inga belopp att fördela.")
+            )
+        if options["format"] == "json":
+            records = [distributed_record(row) for row in rows]
+            self.stdout.write(json.dumps(records, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"{_('nämnd'):<8}{_('månad'):<9}{_('andel'):>8}{_('belopp, kr'):>16}")
+        for row in rows:
+            committee = row.share.committee if row.share else "?"
+            share = f"{row.share.percent:f} %".replace(".", ",") if row.share else ""
+            rule = row.band.id if row.band else row.rule.kind.code
+            self.stdout.write(
+                f"{committee:<8}{row.month:%Y-%m}  {share:>8}{row.amount.text:>16}  {rule}"
+            )
+
     def _rules(self, as_json: bool) -> None:
         book = rules()
         if as_json:
@@ -130,6 +159,13 @@ class Command(BaseCommand):
 
 def _kronor(amount: int) -> str:
     return number_format(amount, force_grouping=True)
+
+
+def _window(options: dict[str, Any]) -> Window:
+    first, last = _month(options["first"]), _month(options["last"])
+    if first and last and last < first:
+        raise CommandError(_("--to ligger före --from."))
+    return window(first, last)
 
 
 def _month(text: str | None) -> dt.date | None:
