@@ -1,4 +1,6 @@
-"""The benchmark suite: synthesize, then import the six canonical files, for each size.
+"""The benchmark suite: synthesize, import the six canonical files, build the analysis store,
+compute every indicator, every person's expected compensation and the annual report, for each
+size.
 
 Each step runs in its own process (peak memory is per step) and is repeated; the table gives the
 median and the spread (min-max). The import is set against two baselines measured in the same
@@ -76,7 +78,7 @@ def bench_size(
     ]
     rows.append(row(persons, "synth", synth_runs, int(synth_runs[0]["rows"])))
     import_runs: list[list[dict[str, float]]] = [[] for _ in KINDS]
-    analyse_runs, indicator_runs = [], []
+    analyse_runs, indicator_runs, compensation_runs, report_runs = [], [], [], []
     for _ in range(repeat):
         env = fresh_store(database)
         for index, kind in enumerate(KINDS):
@@ -85,6 +87,8 @@ def bench_size(
             )
         analyse_runs.append(measure("analyse", env))
         indicator_runs.append(measure("indicators", env))
+        compensation_runs.append(measure("compensation", env))
+        report_runs.append(measure("report", env))
     total_rows = 0
     for index, kind in enumerate(KINDS):
         path = str(out / f"{kind}.csv")
@@ -114,6 +118,17 @@ def bench_size(
         row(persons, "analysis build (panel rows)", analyse_runs, int(analyse_runs[0]["rows"]))
     )
     rows.append(indicators_row(persons, indicator_runs))
+    rows.append(
+        row(
+            persons,
+            "expected compensation: all months (rows)",
+            compensation_runs,
+            int(compensation_runs[0]["rows"]),
+        )
+    )
+    rows.append(
+        row(persons, "annual report as PDF (goals)", report_runs, int(report_runs[0]["rows"]))
+    )
     return rows
 
 
