@@ -9,6 +9,7 @@ the next build marks the dead one failed and removes what it left behind.
 
 import datetime as dt
 import fcntl
+import logging
 import secrets
 import shutil
 import threading
@@ -27,8 +28,11 @@ from django.utils.translation import gettext as _
 from helhetsbild.analysis.extract import Batch, Extract, Progress, extract
 from helhetsbild.analysis.load import load
 from helhetsbild.analysis.models import STORE_FOLDER, AnalysisBuild, BuildState
+from helhetsbild.analysis.signals import build_completed
 from helhetsbild.organisation.permissions import Action, can
 from helhetsbild.register.identity import PERSONNUMMER_IN_TEXT, mask
+
+logger = logging.getLogger(__name__)
 
 # The current file and the one before it stay on disk: a page that opened the previous store a
 # moment before the switch can finish reading it.
@@ -111,6 +115,9 @@ def build_store(
         finally:
             shutil.rmtree(_work_folder(build), ignore_errors=True)
         _prune()
+    for receiver, outcome in build_completed.send_robust(sender=AnalysisBuild, build=build):
+        if isinstance(outcome, Exception):
+            logger.error("after build %s, %s failed", build.pk, receiver, exc_info=outcome)
     return build
 
 
