@@ -38,3 +38,28 @@ def test_missed_deadlines_are_listed_with_the_amount_lost_as_okant(register) -> 
     assert "2024-06-30" in missed and "2023-10-01/2023-12-31" in missed  # Sara's care costs
     assert "2025-05-10" in missed and "okänt" in missed  # the cohort's empty rent
     assert "Återsökning" in text
+
+
+def test_missed_deadlines_come_a_page_at_a_time_the_latest_first(
+    register, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("helhetsbild.economy.claim_views.MISSED_PER_PAGE", 1)
+    client = Client()
+    assert client.login(username=make_user(Role.CONTROLLER).username, password=PASSWORD)
+    row_start = '<tr><th scope="row">'
+
+    def missed_section(page: int) -> str:
+        text = client.get(URL, {"missade": page}).text
+        return text[text.index('id="missade"') : text.index('id="ansokningar"')]
+
+    first = missed_section(1)
+    total = int(first.split(" missade tidsfrister, förlorat")[0].rsplit(">", 1)[1])
+    assert total >= 3
+    deadlines = []
+    for page in range(1, total + 1):
+        section = missed_section(page)
+        assert section.count(row_start) == 1
+        assert f"Här visas {page}–{page}, de senaste först." in section
+        deadlines.append(section.split(row_start)[1][:10])
+    assert deadlines == sorted(deadlines, reverse=True)
+    assert "?missade=2#missade" in first and "?missade=1#missade" in missed_section(2)

@@ -165,8 +165,10 @@ def due(user: User | None, days: int, today: dt.date) -> list[ClaimRow]:
 
 
 def missed(rows: list[ClaimRow], today: dt.date) -> list[ClaimRow]:
-    """Not sent by the deadline: the money is lost for good."""
-    return [row for row in rows if not row.sent and row.deadline < today]
+    """Not sent by the deadline: the money is lost for good. The latest first: those are the
+    ones whose cause can still be found and mended."""
+    lost = [row for row in rows if not row.sent and row.deadline < today]
+    return sorted(lost, key=lambda row: row.deadline, reverse=True)
 
 
 def due_record(row: ClaimRow) -> dict[str, object]:
@@ -319,6 +321,11 @@ class ClaimsPage:
     summary: list[MonthSummary]
     follow_up: list[FollowUp]  # empty: no payments imported
     others: dict[str, int]  # the other reconciliation lines, counted by status label
+
+    @property
+    def lost(self) -> int:
+        """The kronor lost with the missed deadlines, where the expected amount is known."""
+        return sum(row.amount for row in self.missed if row.amount is not None)
 
 
 def claims_page(user: User, today: dt.date) -> ClaimsPage:

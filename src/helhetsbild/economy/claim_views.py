@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -40,6 +41,8 @@ from helhetsbild.organisation.permissions import Action, acting_user, can
 from helhetsbild.register.models import Person
 
 EXPORT_NAME = "atersokning-migrationsverket.csv"
+# Missed deadlines pile up over the years; a page of them at a time, the latest first.
+MISSED_PER_PAGE = 25
 
 
 def _controller(request: HttpRequest) -> User:
@@ -64,10 +67,16 @@ def _claims(
         page = claims_page(user, timezone.localdate())
     except StoreMissing as error:
         missing = str(error)
+    missed = Paginator(page.missed if page else [], MISSED_PER_PAGE)
     return render(
         request,
         "economy/claims.html",
-        {"page": page, "missing": missing, "upload": upload},
+        {
+            "page": page,
+            "missing": missing,
+            "upload": upload,
+            "missed": missed.get_page(request.GET.get("missade")),
+        },
         status=status,
     )
 
