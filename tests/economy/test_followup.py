@@ -81,6 +81,23 @@ def test_few_persons_expected_hides_the_expected_sum_and_the_difference() -> Non
     assert texts([june("anna"), june("bo")], received, threshold=3) == ["..", "..", ".."]
 
 
+def test_a_refund_larger_than_the_payments_shows_a_negative_amount_received() -> None:
+    people = ["anna", "bo", "cia", "dan", "eva"]
+    # Migrationsverket takes back what it paid in May for each of them; nothing for June.
+    received = [paid(p, -6875) for p in people]
+
+    result = texts([june(p) for p in people], received, threshold=5)
+
+    assert result == ["34\xa0375", "-34\xa0375", "-68\xa0750"]
+
+
+def test_a_refund_of_too_few_persons_is_hidden_like_a_payment() -> None:
+    people = ["anna", "bo", "cia", "dan", "eva"]
+    received = [paid(p) for p in people[:4]] + [paid("eva", -6875)]
+
+    assert texts([june(p) for p in people], received, threshold=5) == ["34\xa0375", "..", ".."]
+
+
 def claim(
     person: int, deadline: dt.date, amount: int | None = None, sent: bool = False
 ) -> ClaimRow:

@@ -2,6 +2,7 @@
 person not expected, an expected amount never received; and strict reading of the file."""
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from helhetsbild.economy.reconciliation import (
     PaymentFileError,
     Received,
     Status,
+    due_date,
     mapping,
     monthly_summary,
     reconcile,
@@ -120,6 +122,41 @@ def test_a_wrong_row_names_file_row_column_and_value_and_nothing_is_saved(tmp_pa
     assert problems[1].startswith("fel.csv, rad 3, kolumnen Period, värdet '2026-13'")
     assert "kontrollsiffran" in problems[0]
     assert (PaymentFile.objects.count(), Payment.objects.count()) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_a_mistyped_personnummer_is_masked_in_the_message(tmp_path: Path) -> None:
+    typo = personnummer("19940101", "980")[:-1] + "0"
+    elsewhere = personnummer("19800101", "981")
+    path = write(
+        tmp_path / "fel.csv",
+        [HEADER, f"{typo};Schablonersättning;2026-06;{elsewhere};2026-06-25"],
+    )
+
+    with pytest.raises(PaymentFileError) as error:
+        payments_import(None, path, "fel.csv")
+
+    text = " ".join(error.value.problems)
+    assert "kolumnen Personnummer, värdet '19940101-****'" in text
+    assert typo not in text and elsewhere not in text and "19800101-****" in text
+
+
+@pytest.mark.parametrize(
+    ("month", "delay", "due"),
+    [
+        (D(2026, 2, 1), 1, D(2026, 3, 31)),  # February's end plus a month is March's end
+        (D(2026, 4, 1), 1, D(2026, 5, 31)),
+        (D(2024, 1, 1), 1, D(2024, 2, 29)),  # leap year
+        (D(2026, 11, 1), 3, D(2027, 2, 28)),
+        (D(2026, 6, 1), 0, D(2026, 6, 30)),
+    ],
+)
+def test_a_payment_is_due_by_the_end_of_the_month_the_delay_reaches(
+    month: dt.date, delay: int, due: dt.date
+) -> None:
+    table = mapping()
+    late = replace(table, due_months={SCHABLON: delay})
+    assert due_date(month, SCHABLON, late) == due
 
 
 def test_the_mapping_names_every_column_and_only_known_types() -> None:

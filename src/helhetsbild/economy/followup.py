@@ -73,13 +73,9 @@ def _received_row(
         if line.status == Status.UNEXPECTED or line.expected is not None
     ]
     differing = [difference for difference in differences if difference]
-    expected = (
-        _protected(f"{month}.expected", sum(known), len(known), threshold) if known else NOTHING
-    )
-    received = _protected(f"{month}.received", sum(paid), len(paid), threshold)
-    spread = _protected(
-        f"{month}.difference", sum(abs(d) for d in differing), len(differing), threshold
-    )
+    expected = _per_person(f"{month}.expected", known, threshold) if known else NOTHING
+    received = _per_person(f"{month}.received", paid, threshold)
+    spread = _per_person(f"{month}.difference", [abs(d) for d in differing], threshold)
     expected = MonthlyAmount(expected.known, expected.suppressed, unknown)
     if spread.suppressed:
         received = MonthlyAmount(None, True, False)
@@ -92,8 +88,18 @@ def _received_row(
     return ReceivedRow(month, name, expected, received, difference)
 
 
-def _protected(name: str, amount: int, persons: int, threshold: int | None) -> MonthlyAmount:
-    """A sum as a one-cell table for `protect`: hidden when too few persons are behind it."""
+def _per_person(name: str, amounts: list[int], threshold: int | None) -> MonthlyAmount:
+    """The sum of one amount per person. A refund makes an amount negative, so disclosure
+    control weighs the amounts' sizes while the page shows their sum."""
+    gross = sum(abs(amount) for amount in amounts)
+    return _protected(name, sum(amounts), gross, len(amounts), threshold)
+
+
+def _protected(
+    name: str, amount: int, gross: int, persons: int, threshold: int | None
+) -> MonthlyAmount:
+    """`amount` as a one-cell table for `protect`, about `persons` whose amounts' sizes add up
+    to `gross`: hidden when too few persons are behind it."""
     if persons == 0:  # nobody: a zero, which says nothing about anyone
         return MonthlyAmount(known=amount, suppressed=False, unknown=False)
     [cell] = protect(
@@ -104,18 +110,15 @@ def _protected(name: str, amount: int, persons: int, threshold: int | None) -> M
                 breakdown=TOTAL,
                 group=TOTAL,
                 unit=Unit.AMOUNT,
-                value=amount,
-                numerator=amount,
+                value=gross,
+                numerator=gross,
                 denominator=persons,
             )
         ],
         threshold,
     )
-    return MonthlyAmount(
-        known=None if cell.value is None else int(cell.value),
-        suppressed=cell.suppressed,
-        unknown=False,
-    )
+    shown = None if cell.suppressed else amount
+    return MonthlyAmount(known=shown, suppressed=cell.suppressed, unknown=False)
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ def _deadline_group(name: str, rows: list[ClaimRow], threshold: int | None) -> D
         _protected(
             f"deadlines.{name}.amount",
             sum(known),
+            sum(known),
             len({row.person_key for row in rows if row.amount is not None}),
             threshold,
         )
@@ -170,7 +174,7 @@ def _deadline_group(name: str, rows: list[ClaimRow], threshold: int | None) -> D
     )
     persons = len({row.person_key for row in rows})
     return DeadlineGroup(
-        claims=_protected(f"deadlines.{name}.count", len(rows), persons, threshold),
+        claims=_protected(f"deadlines.{name}.count", len(rows), len(rows), persons, threshold),
         amount=MonthlyAmount(amount.known, amount.suppressed, len(known) < len(rows)),
     )
 

@@ -20,11 +20,16 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from helhetsbild.economy.claims import add_months
 from helhetsbild.economy.compensation import month_end, month_number, month_start
 from helhetsbild.imports.formats import Column, Kind
 from helhetsbild.imports.reader import SourceFile, normalise_header, open_rows
-from helhetsbild.register.identity import InvalidPersonnummer, Personnummer, parse_personnummer
+from helhetsbild.register.identity import (
+    InvalidPersonnummer,
+    Personnummer,
+    mask,
+    mask_in_text,
+    parse_personnummer,
+)
 
 MAPPING_FILE = Path(__file__).with_name("payment_mapping.toml")
 MAX_ERRORS = 50
@@ -156,6 +161,8 @@ def _line(
 
     def problem(name: str, text: str) -> None:
         value, header = values[name]
+        # The page shows the message to whoever uploads: no personnummer, even a mistyped one.
+        value = mask(value) if name == "person" else mask_in_text(value)
         problems.append(
             _("%(file)s, rad %(row)d, kolumnen %(column)s, värdet '%(value)s': %(problem)s")
             % {"file": file, "row": row, "column": header, "value": value, "problem": text}
@@ -269,7 +276,7 @@ class Line(NamedTuple):
 def due_date(month: dt.date, type_code: str, table: Mapping) -> dt.date:
     """The last day the payment for `month` is expected: the month's end, plus the type's
     months of delay from the mapping (0 where it says nothing)."""
-    return add_months(month_end(month_number(month)), table.due_months.get(type_code, 0))
+    return month_end(month_number(month) + table.due_months.get(type_code, 0))
 
 
 def reconcile(
