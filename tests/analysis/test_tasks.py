@@ -1,6 +1,7 @@
 """The rebuild after an import as a task: at once in the request by default, queued for the
 database worker when so configured, and skipped when a later build has already read the import."""
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -69,22 +70,27 @@ def test_a_burst_of_imports_costs_one_build_not_one_each(register, tmp_path: Pat
     assert AnalysisBuild.objects.count() == builds + 1
 
 
-def test_a_rebuild_asked_for_before_a_completed_build_is_skipped(register) -> None:  # type: ignore[no-untyped-def]
-    asked = timezone.now()
-    build_store(actor=None)
-    assert store_rebuild.call(actor_id=None, requested_at=asked.isoformat()) is None
+def test_a_rebuild_for_a_batch_the_current_build_has_read_is_skipped(register) -> None:  # type: ignore[no-untyped-def]
+    current = current_build()
+    assert current is not None and current.batch_ids
+    assert store_rebuild.call(actor_id=None, batch_id=current.batch_ids[-1]) is None
+    assert current_build() == current
 
 
-def test_a_failed_build_does_not_count_as_having_read_the_import(register) -> None:  # type: ignore[no-untyped-def]
-    asked = timezone.now()
-    AnalysisBuild.objects.create(
+def test_a_batch_the_current_build_has_not_read_is_built(register, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    newcomer = [personnummer("20000101", "986"), "K", "2000-01-01", "", "", ""]
+    path = write_kind(tmp_path / "ny.csv", "personer", [newcomer])
+    batch = run_import(register["KS"], "personer", path).batch_id
+    AnalysisBuild.objects.create(  # a failed build read nothing that counts
         state=BuildState.FAILED,
         started_at=timezone.now(),
         reference_date=timezone.localdate(),
         file_name="misslyckad.duckdb",
+        batch_ids=[batch],
     )
-    built = store_rebuild.call(actor_id=None, requested_at=asked.isoformat())
-    assert built == current_build().pk  # type: ignore[union-attr]
+    built = store_rebuild.call(actor_id=None, batch_id=batch)
+    current = current_build()
+    assert current is not None and built == current.pk and batch in current.batch_ids
 
 
 def test_a_failed_rebuild_is_a_note_and_the_import_stands(
@@ -96,6 +102,53 @@ def test_a_failed_rebuild_is_a_note_and_the_import_stands(
     monkeypatch.setattr("helhetsbild.analysis.tasks.build_store", broken)
     result = import_a_newcomer(register, tmp_path)
     assert (
-        "Analysdatabasen kunde inte byggas om (OSError); den förra gäller tills vidare."
-        in result.notes
+        "Analysdatabasen kunde inte byggas om; den förra gäller tills vidare. "
+        "Systemförvaltaren ser orsaken med helhetsbild status." in result.notes
     )
+    assert result.state == BatchState.COMMITTED
+
+
+def test_the_queue_keeps_the_kind_of_error_and_no_values_from_it(
+    register, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    number = personnummer("19940101", "980")
+
+    def broken(**_kwargs: object) -> None:
+        raise ValueError(f"oväntat värde {number}")
+
+    monkeypatch.setattr("helhetsbild.analysis.tasks.build_store", broken)
+    rebuild = store_rebuild.enqueue(actor_id=None, batch_id=0)
+    [error] = rebuild.errors
+    assert error.exception_class_path == "helhetsbild.analysis.tasks.RebuildFailed"
+    assert error.traceback.strip().endswith("RebuildFailed: ValueError")
+    assert number not in error.traceback and "19940101" not in error.traceback
+
+
+def test_the_status_command_lists_the_latest_builds_and_why_one_failed(register) -> None:  # type: ignore[no-untyped-def]
+    AnalysisBuild.objects.create(
+        state=BuildState.FAILED,
+        started_at=timezone.now(),
+        reference_date=timezone.localdate(),
+        file_name="misslyckad.duckdb",
+        error="OSError(28, 'No space left on device')",
+    )
+    out = StringIO()
+    call_command("status", stdout=out)
+    text = out.getvalue()
+    assert "Analysdatabasens senaste byggen:" in text
+    assert "failed" in text and "No space left on device" in text
+
+
+def test_the_status_command_names_the_batches_the_store_has_not_read(
+    register, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    newcomer = [personnummer("20000101", "986"), "K", "2000-01-01", "", "", ""]
+    path = write_kind(tmp_path / "ny.csv", "personer", [newcomer])
+    batch = run_import(register["KS"], "personer", path).batch_id
+    out = StringIO()
+    call_command("status", stdout=out)
+    assert f"Importomgångar som analysdatabasen inte har läst: #{batch}." in out.getvalue()
+    build_store(actor=None)
+    out = StringIO()
+    call_command("status", stdout=out)
+    assert "inte har läst" not in out.getvalue()

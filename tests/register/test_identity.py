@@ -1,5 +1,6 @@
 import datetime as dt
 import logging
+import sys
 
 import pytest
 from hypothesis import given
@@ -105,3 +106,16 @@ def test_log_filter_masks_numbers_in_any_message() -> None:
     message = record.getMessage()
     assert "9876" not in message
     assert "19811218-****" in message and "811218-****" in message
+
+
+def test_log_filter_masks_numbers_in_a_traceback() -> None:
+    try:
+        raise ValueError("kunde inte läsa 19811218-9876")
+    except ValueError:
+        record = logging.LogRecord(
+            "x", logging.ERROR, __file__, 1, "bygget misslyckades", None, sys.exc_info()
+        )
+    MaskPersonnummerFilter().filter(record)
+    text = logging.Formatter().format(record)
+    assert "ValueError: kunde inte läsa 19811218-****" in text
+    assert "9876" not in text

@@ -195,7 +195,7 @@ def _admin_rows(users: dict[Who, User]) -> None:
     TOTPDevice.objects.create(user=users[Who.NO_ROLE], name="telefon", confirmed=False)
     queued = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     with override_settings(TASKS=queued):
-        store_rebuild.enqueue(actor_id=None, requested_at=timezone.now().isoformat())
+        store_rebuild.enqueue(actor_id=None, batch_id=0)
 
 
 def parameters(route: Route, world: World) -> dict[str, object]:

@@ -30,7 +30,7 @@ from helhetsbild.analysis.load import load
 from helhetsbild.analysis.models import STORE_FOLDER, AnalysisBuild, BuildState
 from helhetsbild.analysis.signals import build_completed
 from helhetsbild.organisation.permissions import Action, can
-from helhetsbild.register.identity import PERSONNUMMER_IN_TEXT, mask
+from helhetsbild.register.identity import mask_in_text
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def build_store(
         try:
             _run(build, say)
         except BaseException as error:
-            _fail(build, _masked(repr(error)))
+            _fail(build, mask_in_text(repr(error)))
             raise
         finally:
             shutil.rmtree(_work_folder(build), ignore_errors=True)
@@ -234,11 +234,6 @@ def _build_lock(folder: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _masked(text: str) -> str:
-    """An error message is kept and shown; a value that looks like a personnummer is masked."""
-    return PERSONNUMMER_IN_TEXT.sub(lambda match: mask(match.group(0)), text)
 
 
 def _silent(message: str) -> None:

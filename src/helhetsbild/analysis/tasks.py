@@ -5,22 +5,29 @@ A deployment with many users runs the worker, so that a caseworker's upload answ
 the register is written and the readers' pages are not slowed by a build inside a web process.
 """
 
-import datetime as dt
-
 from django.contrib.auth.models import User
 from django_tasks import task
 
-from helhetsbild.analysis.models import AnalysisBuild, BuildState
-from helhetsbild.analysis.store import build_store
+from helhetsbild.analysis.store import build_store, current_build
 
 
 @task()
-def store_rebuild(actor_id: int | None, requested_at: str) -> int | None:
-    """The new build's id, or None when a build that started after the request has completed: it
-    read every batch committed before it, so a burst of imports costs one or two builds, not
-    one each."""
-    requested = dt.datetime.fromisoformat(requested_at)
-    if AnalysisBuild.objects.filter(state=BuildState.COMPLETE, started_at__gt=requested).exists():
+def store_rebuild(actor_id: int | None, batch_id: int) -> int | None:
+    """The new build's id, or None when the current build has already read the batch: a build
+    that started after the import read it too, so a burst of imports costs one or two builds,
+    not one each. Asked by batch rather than by time, the answer does not depend on two
+    processes' clocks."""
+    current = current_build()
+    if current is not None and batch_id in current.batch_ids:
         return None
     actor = None if actor_id is None else User.objects.get(pk=actor_id)
-    return build_store(actor=actor).pk
+    try:
+        return build_store(actor=actor).pk
+    except Exception as error:
+        raise RebuildFailed(type(error).__name__) from None
+
+
+class RebuildFailed(Exception):
+    """A failed rebuild as the task queue keeps it: the kind of error only, with no traceback
+    of values, since the queue's table and the worker's log are no place for data. The build's
+    own row keeps the message, masked."""

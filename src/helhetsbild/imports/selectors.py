@@ -9,10 +9,15 @@ from django.db import connection
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
+from helhetsbild.analysis.models import AnalysisBuild
+from helhetsbild.analysis.store import current_build
 from helhetsbild.imports.formats import kinds
-from helhetsbild.imports.models import ImportBatch, QuarantineRow, QuarantineState
+from helhetsbild.imports.models import BatchState, ImportBatch, QuarantineRow, QuarantineState
 from helhetsbild.organisation.permissions import Action, committees_for
 from helhetsbild.register.identity import decrypt_text
+
+# How many of the latest analysis builds `helhetsbild status` lists.
+RECENT_BUILDS = 5
 
 
 def batches_for_user(user: User) -> QuerySet[ImportBatch]:
@@ -43,7 +48,8 @@ def quarantine_values(row: QuarantineRow) -> dict[str, str]:
 
 
 def register_status() -> dict[str, Any]:
-    """Counts per kind and committee, and every batch: what `helhetsbild status --json` prints.
+    """Counts per kind and committee, every batch and the latest analysis builds with why one
+    failed: what `helhetsbild status --json` prints.
 
     For the operator at the command line only; it holds no person data.
     """
@@ -66,9 +72,26 @@ def register_status() -> dict[str, Any]:
         }
         for b in ImportBatch.objects.select_related("committee").order_by("id")
     ]
+    builds = [
+        {
+            "id": b.pk,
+            "state": b.state,
+            "started_at": b.started_at.isoformat(),
+            "finished_at": b.finished_at.isoformat() if b.finished_at else None,
+            "error": b.error,  # masked when it was written
+        }
+        for b in AnalysisBuild.objects.order_by("-id")[:RECENT_BUILDS][::-1]
+    ]
+    current = current_build()
+    read = set(current.batch_ids) if current else set()
+    written = ImportBatch.objects.filter(state__in=[BatchState.COMMITTED, BatchState.PARTIAL])
     return {
         "counts": counts,
         "batches": batches,
+        "analysis_builds": builds,
+        # Batches the current store has not read: an import with --no-analyse, or a rebuild
+        # cut short (a task worker restarted mid-build); `helhetsbild analyse` catches up.
+        "unread_batches": sorted(set(written.values_list("id", flat=True)) - read),
         "data_dir": str(settings.DATA_DIR),
         "database": {"vendor": connection.vendor, "name": str(connection.settings_dict["NAME"])},
     }

@@ -148,7 +148,7 @@ def import_file(
         break
     result = _result(result, run, actor=actor, committee=committee, source=source, started=started)
     if analyse and result.batch_id and result.state in (BatchState.COMMITTED, BatchState.PARTIAL):
-        _refresh_analysis(result, actor)
+        _refresh_analysis(result, result.batch_id, actor)
     return result
 
 
@@ -204,11 +204,9 @@ def _first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
 
 
-def _refresh_analysis(result: ImportResult, actor: User | None) -> None:
+def _refresh_analysis(result: ImportResult, batch_id: int, actor: User | None) -> None:
     """The import stands whatever happens here; a failed rebuild is reported, not raised."""
-    rebuild = store_rebuild.enqueue(
-        actor_id=None if actor is None else actor.pk, requested_at=timezone.now().isoformat()
-    )
+    rebuild = store_rebuild.enqueue(actor_id=None if actor is None else actor.pk, batch_id=batch_id)
     if rebuild.status == TaskResultStatus.SUCCESSFUL and rebuild.return_value is None:
         result.notes.append(_("Analysdatabasen har redan byggts om med importens uppgifter."))
     elif rebuild.status == TaskResultStatus.SUCCESSFUL:
@@ -216,10 +214,11 @@ def _refresh_analysis(result: ImportResult, actor: User | None) -> None:
             _("Analysdatabasen är ombyggd (bygge %(id)s).") % {"id": rebuild.return_value}
         )
     elif rebuild.status == TaskResultStatus.FAILED:
-        error = rebuild.errors[0].exception_class_path.rpartition(".")[2]
         result.notes.append(
-            _("Analysdatabasen kunde inte byggas om (%(error)s); den förra gäller tills vidare.")
-            % {"error": error}
+            _(
+                "Analysdatabasen kunde inte byggas om; den förra gäller tills vidare. "
+                "Systemförvaltaren ser orsaken med helhetsbild status."
+            )
         )
     else:
         result.notes.append(

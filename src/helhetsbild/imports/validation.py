@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from helhetsbild.imports.formats import Column, Kind
 from helhetsbild.register.codes import code_list
 from helhetsbild.register.identity import (
-    PERSONNUMMER_IN_TEXT,
     InvalidPersonnummer,
     Personnummer,
     mask,
+    mask_in_text,
     parse_personnummer,
 )
 
@@ -136,7 +136,7 @@ def display_value(column: Column | None, raw: str) -> str:
     """What a report may show of a cell: personnummer masked, long text cut."""
     if column is not None and column.type == "personnummer":
         return mask(raw)
-    return PERSONNUMMER_IN_TEXT.sub(lambda match: mask(match.group(0)), raw)[:MAX_TEXT]
+    return mask_in_text(raw)[:MAX_TEXT]
 
 
 def check_row(kind: Kind, row: int, raw: dict[str, str], today: dt.date) -> CheckedRow:

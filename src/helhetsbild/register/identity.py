@@ -103,6 +103,12 @@ def mask(digits_or_text: str) -> str:
     return "****"
 
 
+def mask_in_text(text: str) -> str:
+    """The text with everything shaped like a personnummer masked: for messages, logs and
+    reports that quote what a user or a file wrote."""
+    return PERSONNUMMER_IN_TEXT.sub(lambda match: mask(match.group(0)), text)
+
+
 def pseudonym(number: Personnummer) -> str:
     return hmac.new(_pseudonym_key(), number.digits.encode(), hashlib.sha256).hexdigest()
 
@@ -140,6 +146,12 @@ class MaskPersonnummerFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if PERSONNUMMER_IN_TEXT.search(message):
-            record.msg = PERSONNUMMER_IN_TEXT.sub(lambda m: mask(m.group(0)), message)
+            record.msg = mask_in_text(message)
             record.args = None
+        if record.exc_info:
+            # A traceback quotes values too: format it now, masked, in place of the exception.
+            record.exc_text = mask_in_text(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = mask_in_text(record.exc_text)
         return True

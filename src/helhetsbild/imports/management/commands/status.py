@@ -32,3 +32,16 @@ class Command(BaseCommand):
                 f"  #{batch['id']} {batch['committee']} {batch['kind']} {batch['state']} "
                 f"{batch['accepted']}/{batch['rows']} {batch['file_name']}"
             )
+        self.stdout.write(_("Analysdatabasens senaste byggen:"))
+        for build in status["analysis_builds"]:
+            why = f": {build['error']}" if build["error"] else ""
+            self.stdout.write(f"  #{build['id']} {build['state']} {build['started_at']}{why}")
+        if status["unread_batches"]:
+            unread = ", ".join(f"#{n}" for n in status["unread_batches"])
+            self.stdout.write(
+                _(
+                    "Importomgångar som analysdatabasen inte har läst: %(b)s. "
+                    "Kör helhetsbild analyse."
+                )
+                % {"b": unread}
+            )
