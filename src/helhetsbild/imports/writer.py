@@ -1,10 +1,10 @@
 """Writing checked rows as one upsert per chunk: insert new records, update changed ones by their
 natural key, and leave unchanged records untouched (their batch and timestamp too)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Field, Model
 from django.utils import timezone
 
@@ -21,10 +21,10 @@ class UpsertWriter:
         so that a corrected export without an optional column does not blank it."""
         quote = connection.ops.quote_name
         names = ["committee", "batch", "person", *data_fields]
-        fields = [concrete_field(model, name) for name in names]
+        self.fields = [concrete_field(model, name) for name in names]
         key_columns = [concrete_field(model, name).column for name in ["committee", *key_fields]]
         self.key_positions = [names.index(name) for name in ["committee", *key_fields]]
-        updatable = [f.column for f in fields[3:] if f.name in update_fields]
+        updatable = [f.column for f in self.fields[3:] if f.name in update_fields]
         updatable = [column for column in updatable if column not in key_columns]
         if "person_id" not in key_columns:
             updatable.append("person_id")
@@ -35,17 +35,16 @@ class UpsertWriter:
         changed = " OR ".join(
             f"{table}.{quote(c)} IS DISTINCT FROM excluded.{quote(c)}" for c in updatable
         )
-        columns = [*(f.column for f in fields), "created_at", "updated_at"]
-        # PostgreSQL takes a whole chunk as one set-based statement over arrays, one array per
-        # column; SQLite, in process, is as fast row by row.
+        columns = ", ".join(quote(f.column) for f in self.fields)
+        # PostgreSQL takes a whole chunk as one set-based statement over a staging table that
+        # COPY has filled; SQLite, in process, is as fast row by row.
         self.set_based = connection.vendor == "postgresql"
         if self.set_based:
-            types = [f.db_type(connection) for f in fields] + ["timestamp with time zone"] * 2
-            source = f"SELECT * FROM unnest({', '.join(f'%s::{t}[]' for t in types)})"
+            source = f"SELECT {columns}, %s, %s FROM {staging_table(model)}"
         else:
-            source = f"VALUES ({', '.join(['%s'] * len(columns))})"
+            source = f"VALUES ({', '.join(['%s'] * (len(self.fields) + 2))})"
         self.sql = (
-            f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) {source} "
+            f"INSERT INTO {table} ({columns}, created_at, updated_at) {source} "
             f"ON CONFLICT ({', '.join(quote(c) for c in key_columns)}) "
             + (f"DO UPDATE SET {assignments} WHERE {changed}" if updatable else "DO NOTHING")
         )
@@ -55,21 +54,54 @@ class UpsertWriter:
         if not rows:
             return
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        stamped = [(*row, now, now) for row in rows]
-        with connection.cursor() as cursor:
-            if self.set_based:
-                cursor.execute(
-                    self.sql,
-                    [list(column) for column in zip(*self._last_per_key(stamped), strict=True)],
-                )
-            else:
-                cursor.executemany(self.sql, stamped)
+        if self.set_based:
+            staged_insert(self.fields, self._last_per_key(rows), self.sql, [now, now])
+        else:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, [(*row, now, now) for row in rows])
 
     def _last_per_key(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """One statement may not update a record twice; two rows can share a key only when two
         numbers of one person (a samordningsnummer and its personnummer) meet in one chunk."""
         latest = {tuple(row[i] for i in self.key_positions): row for row in rows}
         return list(latest.values())
+
+
+def staging_table(model: type[Model]) -> str:
+    """The temporary table a chunk of `model`'s rows passes through on PostgreSQL; temporary
+    tables come first on the search path, so the name must be one no real table has."""
+    return connection.ops.quote_name(f"staging_{model._meta.db_table}")
+
+
+def staged_insert(
+    fields: list[Field],  # type: ignore[type-arg]
+    rows: Iterable[Sequence[Any]],
+    sql: str,
+    params: Sequence[Any],
+) -> None:
+    """Put `rows`, one value per field, alone in the model's staging table, then run `sql`: an
+    INSERT … SELECT from it (PostgreSQL only).
+
+    COPY moves a chunk in a fraction of the time that binding it as parameters takes. The table
+    lives in the session until the transaction ends, whichever way (ON COMMIT DROP): one that
+    rolls back leaves no table behind, and the next creates it afresh.
+    """
+    quote = connection.ops.quote_name
+    table = staging_table(fields[0].model)
+    definition = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in fields)
+    columns = ", ".join(quote(f.column) for f in fields)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({definition}) ON COMMIT DROP"
+        )
+        cursor.execute(f"TRUNCATE {table}")
+        with (
+            connection.wrap_database_errors,
+            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(sql, params)
 
 
 def concrete_field(model: type[Model], name: str) -> Field:  # type: ignore[type-arg]

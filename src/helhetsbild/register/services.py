@@ -6,6 +6,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helhetsbild.imports.writer import concrete_field, staged_insert, staging_table
 from helhetsbild.register.identity import Personnummer, encrypt, pseudonym
 from helhetsbild.register.models import Person
 
@@ -23,9 +24,14 @@ def identities_resolve(numbers: Iterable[Personnummer], *, create: bool) -> dict
         return {}
     if create:
         _insert_missing(by_pseudonym)
-    found = dict(Person.objects.filter(pseudonym__in=by_pseudonym).values_list("pseudonym", "id"))
-    canonical = _canonical_ids(set(found.values()))
-    return {by_pseudonym[key].digits: canonical[person_id] for key, person_id in found.items()}
+    found = {
+        key: (person_id, successor)
+        for key, person_id, successor in Person.objects.filter(
+            pseudonym__in=by_pseudonym
+        ).values_list("pseudonym", "id", "successor_id")
+    }
+    canonical = _canonical_ids({pid for pid, _s in found.values()}, dict(found.values()))
+    return {by_pseudonym[key].digits: canonical[pid] for key, (pid, _s) in found.items()}
 
 
 def _insert_missing(by_pseudonym: dict[str, Personnummer]) -> None:
@@ -37,17 +43,27 @@ def _insert_missing(by_pseudonym: dict[str, Personnummer]) -> None:
         return
     table = connection.ops.quote_name(Person._meta.db_table)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = [(key, encrypt(number), number.is_coordination_number) for key, number in missing]
+    columns = "pseudonym, personnummer_encrypted, is_coordination_number"
+    insert = f"INSERT INTO {table} ({columns}, created_at) "
+    skip = " ON CONFLICT (pseudonym) DO NOTHING"
+    if connection.vendor == "postgresql":  # set-based, as the records are (imports.writer)
+        fields = [concrete_field(Person, name) for name in columns.split(", ")]
+        source = f"SELECT {columns}, %s FROM {staging_table(Person)}"
+        staged_insert(fields, rows, f"{insert}{source}{skip}", [now])
+        return
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (pseudonym, personnummer_encrypted, is_coordination_number, "
-            "created_at) VALUES (%s, %s, %s, %s) ON CONFLICT (pseudonym) DO NOTHING",
-            [(key, encrypt(number), number.is_coordination_number, now) for key, number in missing],
-        )
+        cursor.executemany(f"{insert}VALUES (%s, %s, %s, %s){skip}", [(*r, now) for r in rows])
 
 
-def _canonical_ids(ids: set[int]) -> dict[int, int]:
-    """Follow successor links (samordningsnummer -> personnummer) to the identity in use now."""
-    successors = dict(Person.objects.filter(id__in=ids).values_list("id", "successor_id"))
+def _canonical_ids(
+    ids: set[int], successors: dict[int, int | None] | None = None
+) -> dict[int, int]:
+    """Follow successor links (samordningsnummer -> personnummer) to the identity in use now.
+
+    `successors` holds each id's own successor where the caller has read it already."""
+    if successors is None:
+        successors = dict(Person.objects.filter(id__in=ids).values_list("id", "successor_id"))
     resolved = {person_id: person_id for person_id in ids}
     pending = {pid: succ for pid, succ in successors.items() if succ is not None}
     for _hop in range(MAX_SUCCESSOR_HOPS):
