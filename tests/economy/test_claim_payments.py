@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from helhetsbild.economy import services
 from helhetsbild.economy.claim_selectors import RECONCILIATION_ROWS, follow_up
 from helhetsbild.economy.models import Payment, PaymentFile
-from helhetsbild.economy.reconciliation import Line, Status
+from helhetsbild.economy.reconciliation import Line, PaymentFileError, Status
 from helhetsbild.organisation.models import Role
 from helhetsbild.register.identity import parse_personnummer, pseudonym
 from tests.economy.register import COHORT, SARA, import_economy_register
@@ -222,3 +223,22 @@ def test_the_command_refuses_the_same_file_twice(register, tmp_path: Path) -> No
     with pytest.raises(CommandError, match="Inget lästes in.\nutbetalningar.csv: filen är redan"):
         call_command("claims", "payments", str(path), stdout=StringIO())
     assert Payment.objects.count() == 4
+
+
+def test_the_same_file_read_by_two_at_once_is_refused_for_the_second(
+    register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "utbetalningar.csv"
+    path.write_text("\n".join([HEADER, *JUNE]) + "\n", encoding="utf-8")
+    read = services.read_payments
+
+    def read_while_another_saves(*args: object, **kwargs: object) -> object:
+        monkeypatch.setattr(services, "read_payments", read)
+        services.payments_import(None, path, "samtidig.csv")  # the other upload, first to save
+        return read(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services, "read_payments", read_while_another_saves)
+
+    with pytest.raises(PaymentFileError, match="filen är redan inläst .* som samtidig.csv"):
+        services.payments_import(None, path, "utbetalningar.csv")
+    assert (PaymentFile.objects.count(), Payment.objects.count()) == (1, 4)

@@ -10,14 +10,14 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhetsbild.accesslog import events
 from helhetsbild.accesslog.services import access_event_record
 from helhetsbild.economy.models import Claim, ClaimChange, Payment, PaymentFile
-from helhetsbild.economy.reconciliation import PaymentFileError, read_payments
+from helhetsbild.economy.reconciliation import PaymentFileError, PaymentLine, read_payments
 from helhetsbild.economy.rules import rules
 from helhetsbild.imports.reader import inspect
 from helhetsbild.imports.report import Writable, spreadsheet_safe
@@ -162,7 +162,19 @@ def payments_import(actor: User | None, path: Path, name: str) -> PaymentFile:
     if actor is not None:
         _require(actor, Action.CLAIM_MANAGE)
     source = inspect(path, name)
-    earlier = PaymentFile.objects.filter(sha256=source.sha256).first()
+    _refuse_if_read(name, source.sha256)
+    lines = read_payments(source, [kind.code for kind in rules()])
+    keys = identities_resolve([line.number for line in lines], create=False)
+    try:
+        file = _payments_save(actor, name, source.sha256, lines, keys)
+    except IntegrityError:  # the same file, read by someone else a moment ago
+        _refuse_if_read(name, source.sha256)
+        raise
+    return file
+
+
+def _refuse_if_read(name: str, sha256: str) -> None:
+    earlier = PaymentFile.objects.filter(sha256=sha256).first()
     if earlier is not None:
         raise PaymentFileError(
             [
@@ -177,10 +189,13 @@ def payments_import(actor: User | None, path: Path, name: str) -> PaymentFile:
                 }
             ]
         )
-    lines = read_payments(source, [kind.code for kind in rules()])
-    keys = identities_resolve([line.number for line in lines], create=False)
+
+
+def _payments_save(
+    actor: User | None, name: str, sha256: str, lines: list[PaymentLine], keys: dict[str, int]
+) -> PaymentFile:
     with transaction.atomic():
-        file = PaymentFile.objects.create(name=name, sha256=source.sha256, imported_by=actor)
+        file = PaymentFile.objects.create(name=name, sha256=sha256, imported_by=actor)
         Payment.objects.bulk_create(
             Payment(
                 file=file,
