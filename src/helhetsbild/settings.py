@@ -189,6 +189,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# How long the worker waits before a rebuild asked for by an import, so that files imported in
+# a row cost one build. No wait where the rebuild runs in the request.
+ANALYSIS_REBUILD_DELAY_SECONDS = config.bounded_int(
+    "HELHETSBILD_REBUILD_DELAY_SECONDS", default=30, minimum=0
+)
 # Disclosure control: no aggregate about fewer persons than this leaves the analysis store.
 # Swedish practice uses 3 or 5; below 3 is refused at start-up.
 MIN_CELL_SIZE = config.bounded_int("HELHETSBILD_MIN_CELL_SIZE", default=5, minimum=3)

@@ -1,6 +1,7 @@
 """The rebuild after an import as a task: at once in the request by default, queued for the
 database worker when so configured, and skipped when a later build has already read the import."""
 
+import datetime as dt
 from io import StringIO
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from helhetsbild.analysis.models import AnalysisBuild, BuildState
 from helhetsbild.analysis.store import build_store, current_build
@@ -50,7 +52,7 @@ def test_with_the_database_backend_the_import_answers_first_and_the_worker_rebui
     register, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     before = current_build()
-    with override_settings(TASKS=QUEUED):
+    with override_settings(TASKS=QUEUED, ANALYSIS_REBUILD_DELAY_SECONDS=0):
         result = import_a_newcomer(register, tmp_path)
         assert current_build() == before
         assert any("byggs om i bakgrunden" in note for note in result.notes)
@@ -60,7 +62,7 @@ def test_with_the_database_backend_the_import_answers_first_and_the_worker_rebui
 
 
 def test_a_burst_of_imports_costs_one_build_not_one_each(register, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    with override_settings(TASKS=QUEUED):
+    with override_settings(TASKS=QUEUED, ANALYSIS_REBUILD_DELAY_SECONDS=0):
         import_a_newcomer(register, tmp_path)
         second = [personnummer("19990101", "982"), "M", "2000-01-01", "", "", ""]
         path = write_kind(tmp_path / "andra.csv", "personer", [second])
@@ -68,6 +70,19 @@ def test_a_burst_of_imports_costs_one_build_not_one_each(register, tmp_path: Pat
         builds = AnalysisBuild.objects.count()
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert AnalysisBuild.objects.count() == builds + 1
+
+
+def test_the_worker_waits_before_a_rebuild_so_files_in_a_row_cost_one(
+    register, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    before = current_build()
+    with override_settings(TASKS=QUEUED, ANALYSIS_REBUILD_DELAY_SECONDS=30):
+        asked = timezone.now()
+        import_a_newcomer(register, tmp_path)
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    [queued] = DBTaskResult.objects.all()
+    assert queued.run_after >= asked + dt.timedelta(seconds=30)
+    assert queued.status == "READY" and current_build() == before
 
 
 def test_a_rebuild_for_a_batch_the_current_build_has_read_is_skipped(register) -> None:  # type: ignore[no-untyped-def]

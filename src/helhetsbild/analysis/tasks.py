@@ -5,8 +5,12 @@ A deployment with many users runs the worker, so that a caseworker's upload answ
 the register is written and the readers' pages are not slowed by a build inside a web process.
 """
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.models import User
-from django_tasks import task
+from django.utils import timezone
+from django_tasks import TaskResult, default_task_backend, task
 
 from helhetsbild.analysis.store import build_store, current_build
 
@@ -31,3 +35,14 @@ class RebuildFailed(Exception):
     """A failed rebuild as the task queue keeps it: the kind of error only, with no traceback
     of values, since the queue's table and the worker's log are no place for data. The build's
     own row keeps the message, masked."""
+
+
+def store_rebuild_request(actor_id: int | None, batch_id: int) -> TaskResult[int | None]:
+    """Ask for the rebuild after an import. Where a worker runs it, it waits a moment first
+    (ANALYSIS_REBUILD_DELAY_SECONDS): a committee's files often come several in a row, and the
+    builds asked for meanwhile find their batches read and cost nothing."""
+    rebuild = store_rebuild
+    if default_task_backend.supports_defer:
+        delay = dt.timedelta(seconds=settings.ANALYSIS_REBUILD_DELAY_SECONDS)
+        rebuild = store_rebuild.using(run_after=timezone.now() + delay)
+    return rebuild.enqueue(actor_id=actor_id, batch_id=batch_id)

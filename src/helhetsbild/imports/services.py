@@ -23,7 +23,7 @@ from django_tasks import TaskResultStatus
 
 from helhetsbild.accesslog import events
 from helhetsbild.accesslog.services import access_event_record
-from helhetsbild.analysis.tasks import store_rebuild
+from helhetsbild.analysis.tasks import store_rebuild_request
 from helhetsbild.imports import reader
 from helhetsbild.imports.formats import Kind
 from helhetsbild.imports.formats import kind as kind_named
@@ -206,7 +206,7 @@ def _first_line(error: Exception) -> str:
 
 def _refresh_analysis(result: ImportResult, batch_id: int, actor: User | None) -> None:
     """The import stands whatever happens here; a failed rebuild is reported, not raised."""
-    rebuild = store_rebuild.enqueue(actor_id=None if actor is None else actor.pk, batch_id=batch_id)
+    rebuild = store_rebuild_request(None if actor is None else actor.pk, batch_id)
     if rebuild.status == TaskResultStatus.SUCCESSFUL and rebuild.return_value is None:
         result.notes.append(_("Analysdatabasen har redan byggts om med importens uppgifter."))
     elif rebuild.status == TaskResultStatus.SUCCESSFUL:
