@@ -31,7 +31,7 @@ CATALOGUE = "`/analys/indikatorer/`"
 INDICATOR = "`/analys/indikatorer/<id>/?period=`"
 JOURNEY = "`/analys/resan/?ar=&kon=&malgrupp=`"
 IMPORT_FORM = "`GET /import/`"
-IMPORT_POST = "`POST /import/` (import + rebuild)"
+IMPORT_POST = "`POST /import/` (import; rebuild queued)"
 BATCH = "`/import/omgang/<id>/`"
 PAGES = (START, OVERVIEW, CATALOGUE, INDICATOR, JOURNEY, IMPORT_FORM, IMPORT_POST, BATCH)
 # A reader mostly looks at indicators; the weights are a guess at a session, stated in the report.
