@@ -124,6 +124,11 @@ def test_recording_a_claim_and_then_its_decision_saves_both_with_their_history(
             "amount_paid",
             "En avslagen ansökan",
         ),
+        (
+            {"comment": "Gäller även brodern 20120304-1234."},
+            "comment",
+            "Kommentaren får inte innehålla ett personnummer.",
+        ),
     ],
 )
 def test_invalid_input_is_explained_at_the_field_and_saves_nothing(

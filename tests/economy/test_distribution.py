@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from helhetsbild.economy import distribution as distribution_module
 from helhetsbild.economy.compensation import PersonFacts, Tally, expected_for, window
 from helhetsbild.economy.distribution import (
-    DISTRIBUTION_FILE,
     BandTally,
     Distribution,
     Share,
@@ -21,6 +21,8 @@ from helhetsbild.economy.rules import RulesError, rules
 
 D = dt.date
 SCHABLON = "standard_compensation"
+# The demo's example, as shipped.
+DISTRIBUTION_FILE = Path(distribution_module.__file__).with_name("distribution.toml")
 RECEIVED = D(2024, 5, 10)  # 165 000 kr over 24 months: 6 875 kr a month
 
 # The example: children to the education committee, adults shared by two others.
@@ -175,11 +177,20 @@ def test_the_shipped_example_is_valid_and_names_the_demo_committees() -> None:
     assert [band.ages for band in schablon.bands] == ["0–19 år", "20–64 år", "65 år och äldre"]
 
 
-def test_no_file_or_an_empty_one_is_no_rule(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
-    assert not distribution(rules(), tmp_path / "saknas.toml").configured
+def test_an_empty_setting_or_file_is_no_rule(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
     assert not load(tmp_path, "# inget beslut än\n").configured
     settings.COMPENSATION_DISTRIBUTION_FILE = ""
     assert distribution(rules()) == Distribution("", ())
+
+
+def test_a_file_that_is_not_there_is_named_not_taken_for_no_rule(tmp_path: Path) -> None:
+    missing = tmp_path / "fordelning.tmol"
+    with pytest.raises(RulesError) as error:
+        distribution(rules(), missing)
+    assert str(error.value) == (
+        f"Fördelningsfilen {missing} finns inte. Rätta HELHETSBILD_COMPENSATION_DISTRIBUTION_FILE, "
+        "eller lämna den tom om kommunen inte har beslutat någon fördelning."
+    )
 
 
 def test_a_committee_that_does_not_exist_is_named(tmp_path: Path) -> None:

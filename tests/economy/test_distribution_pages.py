@@ -121,7 +121,7 @@ def test_a_municipalitys_own_rule_from_the_setting(register, tmp_path: Path, set
     ]
 
 
-@pytest.mark.parametrize("setting", ["", "saknas.toml", "tom.toml"])
+@pytest.mark.parametrize("setting", ["", "tom.toml"])
 def test_without_a_rule_the_page_says_none_is_configured(
     register,  # type: ignore[no-untyped-def]
     tmp_path: Path,
@@ -136,6 +136,19 @@ def test_without_a_rule_the_page_says_none_is_configured(
     assert "Kommunen har inte angett någon fördelning av ersättningen mellan nämnderna" in html
     assert PER_COMMITTEE not in html and "Fördelningsregel" not in html
     assert TOTALS in html
+
+
+def test_a_rule_file_that_is_not_there_is_reported_on_the_page(
+    register,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    settings.COMPENSATION_DISTRIBUTION_FILE = str(tmp_path / "saknas.toml")
+
+    html = page()
+
+    assert f"Fördelningsfilen {tmp_path / 'saknas.toml'} finns inte." in html
+    assert PER_COMMITTEE not in html and TOTALS in html
 
 
 def test_a_rule_naming_a_committee_that_does_not_exist_is_reported_on_the_page(

@@ -205,7 +205,7 @@ def test_error_pages_are_swedish_and_reveal_nothing(world, client) -> None:  # t
     ],
 )
 def test_uploaded_file_names_cannot_climb_or_inject(name: str, safe: str) -> None:
-    from helhetsbild.imports.views import safe_file_name
+    from helhetsbild.imports.uploads import safe_file_name
 
     assert safe_file_name(name) == safe
 

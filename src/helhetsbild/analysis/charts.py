@@ -147,8 +147,10 @@ def _compiled(form: str) -> str:
     return json.dumps(vl_convert.vegalite_to_vega(json.dumps(spec)), ensure_ascii=False)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=64)
 def _draw(vega: str) -> str:
+    """Cached by the whole specification with its data: a journey's chart is some 100 kB, and a
+    page asked for again (another page of codes, a reload) draws nothing."""
     return vl_convert.vega_to_svg(
         vega, format_locale=_LOCALE, time_format_locale=_LOCALE, allowed_base_urls=_NO_URLS
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhetsbild.economy.models import Claim, Decision
 from helhetsbild.economy.services import CLAIM_FIELDS
+from helhetsbild.register.identity import PERSONNUMMER_IN_TEXT
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -96,6 +97,14 @@ class ClaimForm(DescribedErrors, CandidateKey):
         if claim is not None:
             initial |= {name: getattr(claim, name) for name in CLAIM_FIELDS}
         return cls(initial=initial)
+
+    def clean_comment(self) -> str:
+        """Every controller reads the comment and the history keeps it for good: no place for
+        a personnummer, which is seen only through the logged lookup."""
+        comment: str = self.cleaned_data["comment"]
+        if PERSONNUMMER_IN_TEXT.search(comment):
+            raise forms.ValidationError(_("Kommentaren får inte innehålla ett personnummer."))
+        return comment
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

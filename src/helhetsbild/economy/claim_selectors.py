@@ -24,10 +24,8 @@ from helhetsbild.economy.reconciliation import (
     STATUS_LABELS,
     ExpectedAmount,
     Line,
-    MonthSummary,
     Received,
     Status,
-    monthly_summary,
     reconcile,
 )
 from helhetsbild.economy.rules import CompensationType, rules
@@ -318,7 +316,6 @@ class ClaimsPage:
     later: list[ClaimRow]  # within LATER_DAYS
     claims: list[tuple[ClaimRow, list[HistoryEntry]]]
     missed: list[ClaimRow]
-    summary: list[MonthSummary]
     follow_up: list[FollowUp]  # empty: no payments imported
     others: dict[str, int]  # the other reconciliation lines, counted by status label
 
@@ -343,7 +340,6 @@ def claims_page(user: User, today: dt.date) -> ClaimsPage:
         later=[r for r in open_rows if SOON_DAYS < (r.deadline - today).days <= LATER_DAYS],
         claims=[(r, history.get(r.claim.pk, [])) for r in recorded if r.claim],
         missed=missed(rows, today),
-        summary=monthly_summary(lines),
         follow_up=groups,
         others=others,
     )

@@ -36,7 +36,7 @@ from helhetsbild.economy.services import (
     payments_import,
 )
 from helhetsbild.imports.reader import FileRejected
-from helhetsbild.imports.views import safe_file_name, upload_on_disk
+from helhetsbild.imports.uploads import safe_file_name, upload_on_disk
 from helhetsbild.organisation.permissions import Action, acting_user, can
 from helhetsbild.register.models import Person
 

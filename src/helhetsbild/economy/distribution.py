@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 from helhetsbild.economy.compensation import Expected, PersonFacts, age_on, month_end, month_number
 from helhetsbild.economy.rules import AgeAt, CompensationType, RuleBook, RulesError
 
-DISTRIBUTION_FILE = Path(__file__).with_name("distribution.toml")
 WHOLE = 10_000  # shares are kept in hundredths of a percent: 100 % is 10 000
 
 _ENTRY_FIELDS = {"type", "beslut", "motivering", "band"}
@@ -117,14 +116,21 @@ class Distribution:
 
 def distribution(book: RuleBook, path: Path | None = None) -> Distribution:
     """The municipality's rule, checked against the rule book; read again only when the file
-    changes. No file is no rule: the pages say so rather than invent one."""
+    changes. An empty setting is no rule: the pages say so rather than invent one."""
     if path is None:
         configured = settings.COMPENSATION_DISTRIBUTION_FILE
         if not configured:
             return Distribution("", ())
         path = Path(configured)
-    if not path.is_file():
-        return Distribution(path.name, ())
+    if not path.is_file():  # a mistyped setting must not read as "no rule decided"
+        raise RulesError(
+            _(
+                "Fördelningsfilen %(path)s finns inte. Rätta "
+                "HELHETSBILD_COMPENSATION_DISTRIBUTION_FILE, eller lämna den tom om kommunen "
+                "inte har beslutat någon fördelning."
+            )
+            % {"path": path}
+        )
     stat = path.stat()
     return _read(path, stat.st_mtime_ns, stat.st_size, book)
 

@@ -359,8 +359,8 @@ def _reasons(tally: Tally, kind: CompensationType) -> list[str]:
 
 AGE_BAND = "åldersband"
 AGE_UNKNOWN = gettext_lazy(
-    "Registret saknar personens födelsedatum, så det är inte känt vilket åldersband och vilka "
-    "nämnder beloppet hör till."
+    "Registret ger inte personens ålder i något av fördelningens åldersband (födelsedatum eller "
+    "mottagningsdatum saknas), så det är inte känt vilka nämnder beloppet hör till."
 )
 
 

@@ -1,13 +1,7 @@
 """Import pages: upload and report, history, quarantine. Each calls one selector or service."""
 
 import csv
-import re
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -33,10 +27,10 @@ from helhetsbild.imports.services import (
     import_file,
     quarantine_row_correct,
 )
+from helhetsbild.imports.uploads import safe_file_name, upload_on_disk
 from helhetsbild.organisation.permissions import Action, acting_user, committees_for
 
 PAGE_SIZE = 100
-UNSAFE_FILE_NAME = re.compile(r"[^\w .,()-]")
 
 
 @login_required
@@ -73,22 +67,6 @@ def _import_upload(request: HttpRequest, form: UploadForm) -> ImportResult:
         )
 
 
-@contextmanager
-def upload_on_disk(upload: UploadedFile) -> Iterator[Path]:
-    """An upload streamed to the data folder's uploads, never held whole in memory, for the
-    shared reader (which holds the size limit); removed afterwards, whatever happened."""
-    folder = Path(settings.DATA_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    path = Path(handle.name)
-    try:
-        yield path
-    finally:
-        path.unlink(missing_ok=True)
-
-
 def _outcome_message(result: ImportResult) -> tuple[int, str]:
     """What happened, in one sentence, for the page the user lands on after an upload."""
     counts = {"rows": result.rows, "accepted": result.accepted, "rejected": result.rejected}
@@ -107,12 +85,6 @@ def _outcome_message(result: ImportResult) -> tuple[int, str]:
         "Filen avvisades och ingenting sparades: %(rejected)s av %(rows)s rader har fel. "
         "Rätta filen och importera den igen."
     ) % counts
-
-
-def safe_file_name(name: str) -> str:
-    """The last part of a client's file name, with nothing that could climb folders or inject."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    return UNSAFE_FILE_NAME.sub("_", base).strip(" .")[:200] or "fil"
 
 
 @login_required

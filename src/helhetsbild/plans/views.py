@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from helhetsbild.imports.views import safe_file_name
+from helhetsbild.imports.uploads import safe_file_name
 from helhetsbild.organisation.permissions import acting_user
 from helhetsbild.plans import exports, selectors, services
 from helhetsbild.plans.documents import UnreadableDocument, document_text
