@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+# The browser tests' fixtures, registered for every module that asks for them.
+from tests.browser import axe, chromium, page  # noqa: F401
 from tests.factories import make_committees
 
 

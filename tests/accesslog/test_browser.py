@@ -3,37 +3,27 @@ review with a person filter, the monthly sample, the overview of reviews and a p
 The personnummer typed in never reaches the address bar."""
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
 
-import pytest  # noqa: E402
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from playwright.sync_api import Browser, Page, expect  # noqa: E402
-
-from helhetsbild.accesslog import events  # noqa: E402
-from helhetsbild.accesslog.services import access_event_record  # noqa: E402
-from helhetsbild.organisation.models import Role  # noqa: E402
-from helhetsbild.register.identity import parse_personnummer, pseudonym  # noqa: E402
-from tests.accesslog.support import clock  # noqa: E402
-from tests.factories import caseworker, make_user  # noqa: E402
-from tests.web import test_browser as web_browser  # noqa: E402
-from tests.web.world import ANNA, make_world  # noqa: E402
+from helhetsbild.accesslog import events
+from helhetsbild.accesslog.services import access_event_record
+from helhetsbild.organisation.models import Role
+from helhetsbild.register.identity import parse_personnummer, pseudonym
+from tests.accesslog.support import clock
+from tests.browser import assert_accessible
+from tests.factories import caseworker, make_user
+from tests.web.world import ANNA, make_world
 
 pytestmark = pytest.mark.browser
-
-# The browser, axe and the accessibility check of the foundation's browser tests, shared.
-chromium, axe, assert_accessible = (
-    web_browser.chromium,
-    web_browser.axe,
-    web_browser.assert_accessible,
-)
 
 
 @pytest.fixture

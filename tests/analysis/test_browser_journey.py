@@ -1,36 +1,26 @@
 """Användarresan in a real Chromium: an analyst changes cohort and filter, reads the table, and
 opens one journey with a purpose; axe-core checks every page seen (WCAG 2.1 A and AA).
 
-The browser, the page fixture and the accessibility check are those of tests/web/test_browser.py.
+The browser, the page fixture and the accessibility check are those of tests/browser.py.
 """
 
-import os
 import re
 from pathlib import Path
 
-# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM
-# calls from it. Set before any test of this module touches the database.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Locator, Page, expect
 
-import pytest  # noqa: E402
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Locator, Page, expect  # noqa: E402
-
-from helhetsbild.accesslog.models import AccessEvent  # noqa: E402
-from helhetsbild.organisation.models import Role  # noqa: E402
-from tests.analysis.journey_register import EVA, import_and_build  # noqa: E402
-from tests.analysis.small_register import secrets_of_the_register  # noqa: E402
-from tests.factories import make_user  # noqa: E402
-from tests.web import test_browser as browser  # noqa: E402
+from helhetsbild.accesslog.models import AccessEvent
+from helhetsbild.organisation.models import Role
+from tests.analysis.journey_register import EVA, import_and_build
+from tests.analysis.small_register import secrets_of_the_register
+from tests.browser import assert_accessible, log_in
+from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
 
 # The fixtures of the main browser tests, shared rather than copied.
-chromium = browser.chromium
-axe = browser.axe
-page = browser.page
-assert_accessible = browser.assert_accessible
-log_in = browser.log_in
 
 
 @pytest.fixture

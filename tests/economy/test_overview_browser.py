@@ -1,28 +1,19 @@
 """The Ekonomi page's committee table, distribution rule and deadlines in a real Chromium: a
 controller reads them and follows the link to the Återsökning page; axe-core checks the page
-(WCAG 2.1 A and AA, reflow at 320 px). Fixtures as in tests/web/test_browser.py."""
+(WCAG 2.1 A and AA, reflow at 320 px). Fixtures from tests/browser.py."""
 
-import os
 from pathlib import Path
 
-# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM
-# calls from it. Set before any test of this module touches the database.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
 
-import pytest  # noqa: E402
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Page, expect  # noqa: E402
-
-from helhetsbild.organisation.models import Role  # noqa: E402
-from tests.economy.register import import_economy_register  # noqa: E402
-from tests.factories import make_user  # noqa: E402
-from tests.web import test_browser as browser  # noqa: E402
+from helhetsbild.organisation.models import Role
+from tests.browser import assert_accessible, log_in
+from tests.economy.register import import_economy_register
+from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
-
-chromium = browser.chromium
-axe = browser.axe
-page = browser.page
 
 
 @pytest.fixture
@@ -33,7 +24,7 @@ def register(transactional_db, committees, tmp_path: Path) -> None:  # type: ign
 def test_a_controller_reads_the_committees_shares_and_the_deadlines(  # type: ignore[no-untyped-def]
     page: Page, axe: Axe, register
 ) -> None:
-    browser.log_in(page, make_user(Role.CONTROLLER))
+    log_in(page, make_user(Role.CONTROLLER))
     page.goto("/ekonomi/")
 
     per_committee = page.get_by_role("table", name="Ersättning per nämnd i kronor per månad")
@@ -44,7 +35,7 @@ def test_a_controller_reads_the_committees_shares_and_the_deadlines(  # type: ig
     expect(rule).to_contain_text("Exempel i demonstrationen, inget beslut.")
     deadlines = page.get_by_role("table", name="Ansökningar som inte är skickade")
     expect(deadlines.get_by_role("rowheader", name="Missad, beloppet förlorat")).to_be_visible()
-    browser.assert_accessible(page, axe, "Ekonomi med fördelning och tidsfrister")
+    assert_accessible(page, axe, "Ekonomi med fördelning och tidsfrister")
 
     page.get_by_role("link", name="Återsökning", exact=True).last.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Återsökning")

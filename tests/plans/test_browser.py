@@ -2,34 +2,23 @@
 the proposal, and a caseworker changes an action's status; axe-core checks every page seen (WCAG
 2.1 A and AA) and each reflows at 320 px.
 
-The browser, the page fixture and the accessibility check are those of tests/web/test_browser.py.
+The browser, the page fixture and the accessibility check are those of tests/browser.py.
 """
 
-import os
 import re
 
-# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM
-# calls from it. Set before any test of this module touches the database.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
 
-import pytest  # noqa: E402
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Page, expect  # noqa: E402
-
-from helhetsbild.organisation.models import Role  # noqa: E402
-from helhetsbild.plans.models import Audit, Status  # noqa: E402
-from tests.factories import caseworker, make_user  # noqa: E402
-from tests.plans.scoring import SEEDS  # noqa: E402
-from tests.plans.world import make_action  # noqa: E402
-from tests.web import test_browser as browser  # noqa: E402
+from helhetsbild.organisation.models import Role
+from helhetsbild.plans.models import Audit, Status
+from tests.browser import assert_accessible, log_in
+from tests.factories import caseworker, make_user
+from tests.plans.scoring import SEEDS
+from tests.plans.world import make_action
 
 pytestmark = pytest.mark.browser
-
-chromium = browser.chromium
-axe = browser.axe
-page = browser.page
-assert_accessible = browser.assert_accessible
-log_in = browser.log_in
 
 
 def test_import_review_confirm_and_a_status_change(  # type: ignore[no-untyped-def]

@@ -2,32 +2,21 @@
 marks the goal's section ready and sees which section is left; axe-core checks each page (WCAG
 2.1 A and AA) and that it reflows at 320 px.
 
-The browser, the page fixture and the accessibility check are those of tests/web/test_browser.py.
+The browser, the page fixture and the accessibility check are those of tests/browser.py.
 """
 
-import os
 import re
 
-# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM
-# calls from it. Set before any test of this module touches the database.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
 
-import pytest  # noqa: E402
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Page, expect  # noqa: E402
-
-from tests.factories import caseworker  # noqa: E402
-from tests.goals.support import YEAR  # noqa: E402
-from tests.reports.world import SmallWorld, small_world  # noqa: E402
-from tests.web import test_browser as browser  # noqa: E402
+from tests.browser import assert_accessible, log_in
+from tests.factories import caseworker
+from tests.goals.support import YEAR
+from tests.reports.world import SmallWorld, small_world
 
 pytestmark = pytest.mark.browser
-
-chromium = browser.chromium
-axe = browser.axe
-page = browser.page
-assert_accessible = browser.assert_accessible
-log_in = browser.log_in
 
 
 @pytest.fixture

@@ -3,22 +3,16 @@ quarantined row, move by keyboard, and an axe-core check (WCAG 2.1 A and AA) of 
 
 Chromium is Debian's own (/usr/bin/chromium); Playwright never downloads a browser here."""
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM
-# calls from it. Set before any test of this module touches the database.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
 
-import pytest  # noqa: E402
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
-
-from helhetsbild.imports.models import ImportBatch, QuarantineRow  # noqa: E402
-from tests.factories import (  # noqa: E402
-    PASSWORD,
+from helhetsbild.imports.models import ImportBatch, QuarantineRow
+from tests.browser import assert_accessible, log_in
+from tests.factories import (
     caseworker,
     write_kind,
 )
@@ -26,19 +20,6 @@ from tests.web.world import ANNA, BERIT, make_world
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-TIMEOUT_MS = 10_000
 WHITE = (255, 255, 255)
 # The label reads "Fil *"; the star is aria-hidden, but Playwright matches the label text.
 FILE_LABEL = re.compile(r"^Fil\b")
@@ -51,33 +32,6 @@ def digits(number: str) -> str:
     return number.replace("-", "")
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} finns inte")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    return Axe()
-
-
-@pytest.fixture
-def page(chromium: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-untyped-def]
-    """A fresh context (no cookies) per test, on the live server."""
-    context = chromium.new_context(
-        base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 @pytest.fixture
 def world(transactional_db, committees, tmp_path: Path):  # type: ignore[no-untyped-def]
     return make_world(committees, tmp_path)
@@ -85,53 +39,6 @@ def world(transactional_db, committees, tmp_path: Path):  # type: ignore[no-unty
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def assert_accessible(page: Page, axe: Axe, what: str) -> None:
-    """Zero axe violations of WCAG 2.1 A/AA, no aria-describedby pointing at nothing, and the
-    page reflows at 320 px (neither of the last two is something axe checks)."""
-    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
-    problems = []
-    for violation in results.response["violations"]:
-        nodes = "\n".join(
-            f"      {node['html']}  [{', '.join(map(str, node['target']))}]"
-            f"\n        {node.get('failureSummary', '').replace(chr(10), ' ')}"
-            for node in violation["nodes"]
-        )
-        problems.append(
-            f"  {violation['id']} ({violation['impact']}): {violation['help']}\n{nodes}"
-        )
-    broken = page.evaluate(
-        """() => [...document.querySelectorAll('[aria-describedby]')].flatMap(el =>
-            el.getAttribute('aria-describedby').split(/\\s+/)
-              .filter(id => id && !document.getElementById(id))
-              .map(id => `${el.outerHTML} -> #${id}`))"""
-    )
-    problems += [f"  aria-describedby pekar på ett id som saknas: {item}" for item in broken]
-    assert not problems, f"{what} ({page.url}) har {len(problems)} fel:\n" + "\n".join(problems)
-    assert_reflows(page, what)
-
-
-def assert_reflows(page: Page, what: str) -> None:
-    """WCAG 1.4.10: at 320 CSS px nothing but a data table may need horizontal scrolling."""
-    size = page.viewport_size
-    assert size is not None
-    page.set_viewport_size({"width": 320, "height": 640})
-    try:
-        too_wide = page.evaluate(
-            """() => [...document.querySelectorAll('main *, header *')]
-                .filter(el => !el.closest('table') && !el.querySelector('table'))
-                .filter(el => el.getBoundingClientRect().right > 321
-                              || el.scrollWidth > el.clientWidth + 1)
-                .map(el => [el.outerHTML.slice(0, 120), el.getBoundingClientRect().right])
-                .map(([html, right]) => `${html} (${Math.round(right)} px)`)"""
-        )
-        width = page.evaluate("document.documentElement.scrollWidth")
-    finally:
-        page.set_viewport_size(size)
-    assert not too_wide, f"{what} ({page.url}) är bredare än 320 px:\n  " + "\n  ".join(too_wide)
-    has_table = page.locator("main table").count() > 0
-    assert has_table or width <= 320, f"{what}: sidan är {width} px bred vid 320 px"
 
 
 def luminance(rgb: tuple[int, int, int]) -> float:
@@ -158,17 +65,6 @@ def focus_indicator_colours(page: Page) -> list[tuple[int, int, int]]:
     return [
         (int(r), int(g), int(b)) for r, g, b in re.findall(r"rgba?\((\d+), (\d+), (\d+)", style)
     ]
-
-
-def log_in(page: Page, user, axe: Axe | None = None) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/logga-in/")
-    expect(page).to_have_title(re.compile("^Logga in"))
-    if axe is not None:
-        assert_accessible(page, axe, "Inloggningssidan")
-    page.get_by_label("Användarnamn").fill(user.username)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Välkommen till Helhetsbild")
 
 
 def report_rows(page: Page) -> list[list[str]]:
