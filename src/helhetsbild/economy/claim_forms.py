@@ -8,8 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helhetsbild.economy.models import Claim, Decision
-from helhetsbild.economy.services import CLAIM_FIELDS
+from helhetsbild.economy.models import CLAIM_FIELDS, Claim, Decision
 from helhetsbild.register.identity import PERSONNUMMER_IN_TEXT
 
 if TYPE_CHECKING:

@@ -19,7 +19,15 @@ from django.utils.translation import gettext as _
 from helhetsbild.analysis.store import open_store
 from helhetsbild.economy.claims import Candidate, candidates_for, period_text
 from helhetsbild.economy.compensation import ALL_MONTHS, Window, window
-from helhetsbild.economy.models import Claim, ClaimChange, Decision, Payment, PaymentFile
+from helhetsbild.economy.models import (
+    CLAIM_FIELDS,
+    CREATED,
+    Claim,
+    ClaimChange,
+    Decision,
+    Payment,
+    PaymentFile,
+)
 from helhetsbild.economy.reconciliation import (
     STATUS_LABELS,
     ExpectedAmount,
@@ -198,10 +206,6 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
-# The history's entry for a new claim, keyed "skapad", holds the deadline it was created with.
-CREATED = "skapad"
-
-
 def history_entry(change: ClaimChange) -> HistoryEntry:
     """A history entry as a controller reads it: the fields' Swedish names, decisions by their
     labels, dates and amounts written the Swedish way. The one place that turns the stored
@@ -211,9 +215,15 @@ def history_entry(change: ClaimChange) -> HistoryEntry:
         change.username,
         [
             FieldChange(_field_label(name), _shown(name, before), _shown(name, after) or "–")
-            for name, (before, after) in change.changes.items()
+            for name, (before, after) in sorted(change.changes.items(), key=_form_order)
         ],
     )
+
+
+def _form_order(item: tuple[str, object]) -> int:
+    """The form's order: PostgreSQL keeps a JSON object's keys in an order of its own."""
+    order = (CREATED, *CLAIM_FIELDS)
+    return order.index(item[0]) if item[0] in order else len(order)
 
 
 def _field(name: str) -> models.Field[Any, Any] | None:

@@ -11,6 +11,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# What a claim records after it is created, in the order of the form and of its history.
+CLAIM_FIELDS = (
+    "amount_applied",
+    "sent_on",
+    "reference",
+    "decision",
+    "amount_paid",
+    "paid_on",
+    "comment",
+)
+# The history's entry for a new claim, keyed "skapad", holds the deadline it was created with.
+CREATED = "skapad"
+
 
 class Decision(models.TextChoices):
     APPROVED = "approved", _("beviljad")

@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 
 from helhetsbild.accesslog import events
 from helhetsbild.accesslog.services import access_event_record
-from helhetsbild.economy.models import Claim, ClaimChange, Payment, PaymentFile
+from helhetsbild.economy.models import (
+    CLAIM_FIELDS,
+    CREATED,
+    Claim,
+    ClaimChange,
+    Payment,
+    PaymentFile,
+)
 from helhetsbild.economy.reconciliation import PaymentFileError, PaymentLine, read_payments
 from helhetsbild.economy.rules import rules
 from helhetsbild.imports.reader import inspect
@@ -27,16 +34,6 @@ from helhetsbild.register.models import Person
 from helhetsbild.register.services import identities_resolve
 
 IDENTITY_PURPOSE = "återsökning"
-# What a claim records after it is created, in the order its history shows them.
-CLAIM_FIELDS = (
-    "amount_applied",
-    "sent_on",
-    "reference",
-    "decision",
-    "amount_paid",
-    "paid_on",
-    "comment",
-)
 
 
 def _require(user: User, action: Action) -> None:
@@ -67,7 +64,7 @@ def claim_save(
             period_first=period[0],
             defaults={"period_last": period[1], "deadline": deadline, "rule": rule},
         )
-        changes = {"skapad": ["", claim.deadline.isoformat()]} if created else {}
+        changes = {CREATED: ["", claim.deadline.isoformat()]} if created else {}
         for name in CLAIM_FIELDS:
             if name not in values:
                 continue
