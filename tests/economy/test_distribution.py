@@ -10,9 +10,9 @@ import pytest
 from helhetsbild.economy import distribution as distribution_module
 from helhetsbild.economy.compensation import PersonFacts, Tally, expected_for, window
 from helhetsbild.economy.distribution import (
-    BandTally,
     Distribution,
     Share,
+    band_cell,
     check_committees,
     distribution,
     split,
@@ -71,11 +71,11 @@ def committee_months(
 ) -> tuple[Tally, dict[str, dict[str, int]]]:
     """Per committee and month, the parts of the known band sums, as the page splits them."""
     book = rules()
-    tally, bands = Tally(), BandTally(rule)
+    tally, bands = Tally(), Tally()
     for facts in people:
         rows = expected_for(facts, book, window())
         tally.add(rows)
-        bands.add(facts, rows)
+        bands.add(rows, band_cell(rule, facts))
     kind_rule = rule.of(SCHABLON)
     assert kind_rule is not None
     found: dict[str, dict[str, int]] = {}
@@ -139,9 +139,9 @@ def test_the_band_follows_the_age_at_the_end_of_the_month_before_each_payment(
 def test_a_person_without_a_birth_date_falls_in_no_band(tmp_path: Path) -> None:
     rule = load(tmp_path, CHILDREN_TO_UN)
     facts = person(1, D(1984, 3, 1))._replace(birth_date=None)
-    bands = BandTally(rule)
+    bands = Tally()
 
-    bands.add(facts, expected_for(facts, rules(), window()))
+    bands.add(expected_for(facts, rules(), window()), band_cell(rule, facts))
 
     assert {index for _code, _month, index in bands.cells} == {None}
 

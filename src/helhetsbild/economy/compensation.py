@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -437,20 +437,29 @@ class Total:
     reasons: set[str] = field(default_factory=set)
 
 
+# The cell a row is summed in; None leaves the row out.
+TallyCell = tuple[Any, ...]  # (type code, month, …)
+CellOf = Callable[[Expected], TallyCell | None]
+
+
 class Tally:
-    """Sums per (type code, month), fed one person at a time so that a person counts once per
-    cell without remembering every person: as known if any of their rows there is known, and as
-    unknown if any is unknown (a month can hold both)."""
+    """Sums per cell, by default (type code, month), fed one person at a time so that a person
+    counts once per cell without remembering every person: as known if any of their rows there
+    is known, and as unknown if any is unknown (a month can hold both)."""
 
     def __init__(self) -> None:
-        self.cells: dict[tuple[str, dt.date], Total] = {}
+        self.cells: dict[TallyCell, Total] = {}
 
-    def add(self, rows: Iterable[Expected]) -> None:
-        """The rows of one person."""
-        counted: set[tuple[str, dt.date, bool]] = set()
+    def add(self, rows: Iterable[Expected], cell_of: CellOf | None = None) -> None:
+        """The rows of one person, each in the cell `cell_of` names (the committees' table adds
+        the age band). The default is written out: this loop runs for every person-month of a
+        national register."""
+        counted: set[TallyCell] = set()
         cells = self.cells
         for row in rows:
-            key = (row.kind.code, row.month)
+            key = (row.kind.code, row.month) if cell_of is None else cell_of(row)
+            if key is None:
+                continue
             total = cells.get(key)
             if total is None:
                 total = cells[key] = Total()

@@ -19,7 +19,6 @@ compensation), so the parts add up to the band's sum exactly.
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,8 +28,22 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from helhetsbild.economy.compensation import Expected, PersonFacts, age_on, month_end, month_number
-from helhetsbild.economy.rules import AgeAt, CompensationType, RuleBook, RulesError
+from helhetsbild.economy.compensation import (
+    CellOf,
+    Expected,
+    PersonFacts,
+    TallyCell,
+    age_on,
+    month_end,
+    month_number,
+)
+from helhetsbild.economy.rules import (
+    AgeAt,
+    CompensationType,
+    RuleBook,
+    RulesError,
+    read_rule_file,
+)
 
 WHOLE = 10_000  # shares are kept in hundredths of a percent: 100 % is 10 000
 
@@ -175,62 +188,25 @@ def ages_text(age_min: int, age_max: int | None) -> str:
     return _("%(low)s–%(high)s år") % {"low": age_min, "high": age_max}
 
 
-@dataclass
-class BandTotal:
-    """One band of one type in one month: the known sum and the persons behind it, and the
-    persons whose amount is unknown."""
+def band_cell(rule: Distribution, person: PersonFacts) -> CellOf:
+    """Where a person's row is summed for the committees' table: (type code, month, band index,
+    or None where the register does not give the age); a type the rule does not distribute is
+    left out. The bands then add up to the totals per type and month, counted the same way."""
 
-    known: int = 0
-    persons_known: int = 0
-    persons_unknown: int = 0
+    def cell_of(row: Expected) -> TallyCell | None:
+        kind_rule = rule.of(row.kind.code)
+        if kind_rule is None:
+            return None
+        return (row.kind.code, row.month, kind_rule.band_of(person, row.month))
 
-
-class BandTally:
-    """Sums per (type code, month, band index or None for an unknown age), fed one person at a
-    time; a person counts once per cell, as known and as unknown where they have both, the
-    same way `compensation.Tally` counts them, so that the bands add up to its totals."""
-
-    def __init__(self, rule: Distribution) -> None:
-        self.rule = rule
-        self.cells: dict[tuple[str, dt.date, int | None], BandTotal] = {}
-
-    def add(self, person: PersonFacts, rows: Iterable[Expected]) -> None:
-        counted: set[tuple[str, dt.date, int | None, bool]] = set()
-        for row in rows:
-            kind_rule = self.rule.of(row.kind.code)
-            if kind_rule is None:
-                continue
-            key = (row.kind.code, row.month, kind_rule.band_of(person, row.month))
-            total = self.cells.get(key)
-            if total is None:
-                total = self.cells[key] = BandTotal()
-            mark = (*key, row.amount is None)
-            if mark not in counted:
-                counted.add(mark)
-                if row.amount is None:
-                    total.persons_unknown += 1
-                else:
-                    total.persons_known += 1
-            if row.amount is not None:
-                total.known += row.amount
+    return cell_of
 
 
 @lru_cache(maxsize=4)
 def _read(path: Path, _changed: int, _size: int, book: RuleBook) -> Distribution:
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise RulesError(
-            _("%(file)s: filen är inte giltig TOML: %(error)s")
-            % {"file": path.name, "error": error}
-        ) from None
-    unexpected = sorted(set(data) - {"distribution"})
-    if unexpected:
-        raise RulesError(
-            _("%(file)s: okänt avsnitt %(name)s; filen får bara ha [[distribution]].")
-            % {"file": path.name, "name": unexpected[0]}
-        )
+    """The file as read when it had this modification time and size: the page reads the rule on
+    every request, and the file changes a few times a year."""
+    text, data = read_rule_file(path, ("distribution",))
     entries = data.get("distribution", [])
     if not isinstance(entries, list):
         raise RulesError(

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -225,7 +225,9 @@ def _read(files: tuple[tuple[Path, int, int], ...]) -> RuleBook:
     return RuleBook(types=ordered_types, rates=ordered)
 
 
-def _read_file(path: Path) -> tuple[list[CompensationType], list[Rate]]:
+def read_rule_file(path: Path, sections: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
+    """A rule file's text and its TOML, which may hold only the named tables of tables: a
+    misspelt section would otherwise be silently ignored."""
     text = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
@@ -234,12 +236,21 @@ def _read_file(path: Path) -> tuple[list[CompensationType], list[Rate]]:
             _("%(file)s: filen är inte giltig TOML: %(error)s")
             % {"file": path.name, "error": error}
         ) from None
-    unexpected = sorted(set(data) - {"type", "rate"})
+    unexpected = sorted(set(data) - set(sections))
     if unexpected:
         raise RulesError(
-            _("%(file)s: okänt avsnitt %(name)s; filen får bara ha [[type]] och [[rate]].")
-            % {"file": path.name, "name": unexpected[0]}
+            _("%(file)s: okänt avsnitt %(name)s; filen får bara ha %(sections)s.")
+            % {
+                "file": path.name,
+                "name": unexpected[0],
+                "sections": _(" och ").join(f"[[{name}]]" for name in sections),
+            }
         )
+    return text, data
+
+
+def _read_file(path: Path) -> tuple[list[CompensationType], list[Rate]]:
+    text, data = read_rule_file(path, ("type", "rate"))
     return (
         [_type(entry) for entry in _entries(path, text, data, "type")],
         [_rate(entry) for entry in _entries(path, text, data, "rate")],

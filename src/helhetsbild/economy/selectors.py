@@ -35,11 +35,10 @@ from helhetsbild.economy.compensation import (
 )
 from helhetsbild.economy.distribution import (
     Band,
-    BandTally,
-    BandTotal,
     Distribution,
     Share,
     TypeDistribution,
+    band_cell,
     check_committees,
     distribution,
     split,
@@ -309,17 +308,17 @@ def _checked_distribution(book: RuleBook) -> tuple[Distribution, dict[str, str],
 
 def _tallies(
     store: duckdb.DuckDBPyConnection, book: RuleBook, months: Window, rule: Distribution
-) -> tuple[Tally, BandTally]:
+) -> tuple[Tally, Tally]:
     """Totals per type and month, and per age band of the distributed types, in one pass."""
     tally = Tally()
-    bands = BandTally(rule)
+    bands = Tally()
     for chunk in person_facts(store, book, months):
         for person in chunk:
             rows = expected_for(person, book, months)
             if rows:
                 tally.add(rows)
                 if rule.configured:
-                    bands.add(person, rows)
+                    bands.add(rows, band_cell(rule, person))
     return tally, bands
 
 
@@ -330,13 +329,13 @@ class Published:
 
     total: MonthlyAmount
     parts: list[tuple[Band, list[MonthlyAmount]]]
-    age_unknown: BandTotal | None  # the persons whose band is not known, protected sum
+    age_unknown: Total | None  # the persons whose band is not known, protected sum
 
 
 def _published_months(
     types: list[CompensationType],
     tally: Tally,
-    bands: BandTally,
+    bands: Tally,
     rule: Distribution,
     months: list[dt.date],
 ) -> dict[tuple[str, dt.date], Published]:
@@ -369,7 +368,7 @@ def _published(
     month: dt.date,
     total: Total | None,
     rule: TypeDistribution | None,
-    bands: BandTally,
+    bands: Tally,
 ) -> Published:
     """The known sums pass disclosure control like any aggregate, as one table: the type's
     total and, where it is distributed, its age bands (with the persons whose band is unknown),
@@ -383,13 +382,13 @@ def _published(
         return Published(
             none, _band_parts(rule, bands, kind, month, None), _no_age(rule, bands, kind, month)
         )
-    groups: list[tuple[str | None, BandTotal]] = []
+    groups: list[tuple[str | None, Total]] = []
     if rule is not None:
         groups = [
-            (band.id, bands.cells.get((kind.code, month, index)) or BandTotal())
+            (band.id, bands.cells.get((kind.code, month, index)) or Total())
             for index, band in enumerate(rule.bands)
         ]
-        groups.append((None, bands.cells.get((kind.code, month, None)) or BandTotal()))
+        groups.append((None, bands.cells.get((kind.code, month, None)) or Total()))
     cells = protect(
         [
             _amount_cell(kind, month, TOTAL, TOTAL, total.known, total.persons_known),
@@ -433,7 +432,7 @@ def _amount_cell(
 
 def _band_parts(
     rule: TypeDistribution | None,
-    bands: BandTally,
+    bands: Tally,
     kind: CompensationType,
     month: dt.date,
     hidden: list[bool] | None,
@@ -443,7 +442,7 @@ def _band_parts(
         return []
     parts = []
     for index, band in enumerate(rule.bands):
-        found = bands.cells.get((kind.code, month, index)) or BandTotal()
+        found = bands.cells.get((kind.code, month, index)) or Total()
         suppressed = bool(hidden and hidden[index]) and found.persons_known > 0
         unknown = found.persons_unknown > 0
         if found.persons_known == 0 or suppressed:
@@ -457,8 +456,8 @@ def _band_parts(
 
 
 def _no_age(
-    rule: TypeDistribution | None, bands: BandTally, kind: CompensationType, month: dt.date
-) -> BandTotal | None:
+    rule: TypeDistribution | None, bands: Tally, kind: CompensationType, month: dt.date
+) -> Total | None:
     if rule is None:
         return None
     found = bands.cells.get((kind.code, month, None))
