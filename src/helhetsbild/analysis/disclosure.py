@@ -113,6 +113,19 @@ def primary_reason(cell: Cell, threshold: int | None = None) -> Rule | None:
     return None
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A value as a table cell shows it (the shape of `analysis/cell.html`): the text, and why
+    it is hidden when it is."""
+
+    text: str
+    explanation: str = ""
+
+    @property
+    def suppressed(self) -> bool:
+        return self.text == SUPPRESSED_MARK
+
+
 def display(cell: Cell) -> str:
     """The text a table shows for a cell: Kolada's `..` when hidden, so never a `0`."""
     if cell.suppressed:

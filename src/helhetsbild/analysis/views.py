@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from helhetsbild.analysis import charts, selectors
 from helhetsbild.analysis.catalogue import Direction, Indicator, breakdowns_of
-from helhetsbild.analysis.disclosure import SUPPRESSED_MARK, TOTAL, Cell, Unit, display
+from helhetsbild.analysis.disclosure import SUPPRESSED_MARK, TOTAL, Cell, Shown, Unit, display
 from helhetsbild.analysis.downloads import NUMBERS, FileFormat, indicator_download, unit_label
 from helhetsbild.analysis.overview import SeriesRow, overview_for, series_by_sex
 from helhetsbild.analysis.store import StoreMissing
@@ -26,18 +26,6 @@ from helhetsbild.organisation.permissions import acting_user
 
 # After a number in running text; tables say the unit in their headings instead.
 _UNIT_SUFFIX = {Unit.SHARE: " %", Unit.AMOUNT: " kr", Unit.MONTHS: " mån.", Unit.COUNT: ""}
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A cell as a page shows it: the text, and why it is hidden when it is."""
-
-    text: str
-    explanation: str = ""
-
-    @property
-    def suppressed(self) -> bool:
-        return self.text == SUPPRESSED_MARK
 
 
 @dataclass(frozen=True)

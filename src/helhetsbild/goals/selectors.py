@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from helhetsbild.analysis import selectors as analysis_selectors
 from helhetsbild.analysis.catalogue import Direction, indicator
-from helhetsbild.analysis.disclosure import SUPPRESSED_MARK, TOTAL, Cell
+from helhetsbild.analysis.disclosure import SUPPRESSED_MARK, TOTAL, Cell, Shown
 from helhetsbild.analysis.models import AnalysisBuild
 from helhetsbild.analysis.overview import SEX
 from helhetsbild.analysis.store import StoreMissing, current_build
@@ -63,18 +63,6 @@ class Observed:
     value: float | None
     suppressed: bool = False
     explanation: str = ""  # why it is hidden, for the page's footnote
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A value as a table cell shows it (the shape of `analysis/cell.html`)."""
-
-    text: str
-    explanation: str = ""
-
-    @property
-    def suppressed(self) -> bool:
-        return self.text == SUPPRESSED_MARK
 
 
 @dataclass(frozen=True)
@@ -258,7 +246,7 @@ def goal_detail_for(user: User | None, goal: Goal) -> GoalDetail:
     indicator_ids = [reading.goal_indicator.pk for reading in node.indicators]
     return GoalDetail(
         node=node,
-        ancestors=_ancestors(goal),
+        ancestors=ancestors_of(goal),
         period=tree.period,
         indicators=[
             IndicatorHistory(reading=reading, rows=_history_rows(user, reading, goal.year))
@@ -509,7 +497,8 @@ def _periods(cells: Iterable[Cell]) -> list[str]:
     return sorted({cell.period for cell in cells})
 
 
-def _ancestors(goal: Goal) -> list[Goal]:
+def ancestors_of(goal: Goal) -> list[Goal]:
+    """The goals above `goal`, from the top: the red thread it serves."""
     found: list[Goal] = []
     above = goal.parent
     while above is not None:

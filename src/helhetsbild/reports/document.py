@@ -27,7 +27,7 @@ from helhetsbild.analysis.downloads import unit_label
 from helhetsbild.analysis.overview import SeriesRow, series_by_sex
 from helhetsbild.analysis.store import StoreMissing
 from helhetsbild.goals import selectors as goal_selectors
-from helhetsbild.goals.models import Goal, GoalIndicator, GoalKind, Source, UnitChoice
+from helhetsbild.goals.models import GoalIndicator, GoalKind, Source, UnitChoice
 from helhetsbild.goals.selectors import GoalNode, GoalTree, IndicatorReading, goal_tree_for
 from helhetsbild.goals.status import RULE_TEXT, THRESHOLD_TEXT, Basis, Status, format_value
 from helhetsbild.plans import selectors as plan_selectors
@@ -317,7 +317,7 @@ class _Builder:
             owner=goal.owner,
             responsible=goal.responsible,
             description=goal.description,
-            serves=[above.title for above in _ancestors(goal)],
+            serves=[above.title for above in goal_selectors.ancestors_of(goal)],
             status=node.verdict.status,
             explanation=node.verdict.explanation,
             from_assessment=node.verdict.basis == Basis.ASSESSMENT,
@@ -498,15 +498,6 @@ class _Builder:
 
 def _from_engine(goal_indicator: GoalIndicator) -> bool:
     return goal_indicator.source == Source.ENGINE
-
-
-def _ancestors(goal: Goal) -> list[Goal]:
-    found: list[Goal] = []
-    above = goal.parent
-    while above is not None:
-        found.insert(0, above)
-        above = above.parent
-    return found
 
 
 def _readiness(section: Section) -> Readiness:
